@@ -1,0 +1,50 @@
+"""Kernel dispatch: one place that maps a backend name to a kernel module.
+
+Every backend module exposes the same array-only functions as
+:mod:`tiedpgm.kernels.reference` (the oracle):
+
+``forward_backward(log_startprob, log_transmat, log_frameprob, offsets)``
+    -> (log_prob (S,), posteriors (N, K), xi_sum (K, K))
+``score(log_startprob, log_transmat, log_frameprob, offsets)`` -> log_prob (S,)
+``viterbi(log_startprob, log_transmat, log_frameprob, offsets)`` -> (log_prob (S,), states (N,))
+
+Backends are an explicit choice recorded on fitted models as ``backend_``;
+``"auto"`` is documented: numba on the CPU (the GPU issue adds cupy).
+"""
+from importlib import import_module
+
+import numpy as np
+
+BACKENDS = ("numpy", "numba", "cupy")
+
+_MODULES = {"numpy": "reference", "numba": "numba_cpu", "cupy": "cupy_gpu"}
+
+
+def resolve_backend(backend):
+    """Turn a user's ``backend`` argument into a concrete backend name."""
+    if backend is None or backend == "auto":
+        return "numba"
+    if backend not in BACKENDS:
+        raise ValueError(
+            f"backend={backend!r} is not known; use one of 'auto', 'numpy', 'numba', 'cupy'.")
+    return backend
+
+
+def get_kernels(backend):
+    """Return the kernel module of a concrete backend name."""
+    backend = resolve_backend(backend)
+    if backend == "cupy":
+        try:
+            import cupy  # noqa: F401
+        except ImportError as exc:  # pragma: no cover - depends on the machine
+            raise ImportError(
+                "backend='cupy' needs CuPy: pip install 'tiedpgm[gpu]', "
+                "or use backend='numba' on the CPU.") from exc
+    return import_module(f".{_MODULES[backend]}", __name__)
+
+
+def safe_log(p):
+    """Elementwise log with log(0) = -inf and no warning (structural zeros)."""
+    p = np.asarray(p, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        return np.log(p)
