@@ -11,6 +11,7 @@ Every backend module exposes the same array-only functions as
 Backends are an explicit choice recorded on fitted models as ``backend_``;
 ``"auto"`` is documented: numba on the CPU (the GPU issue adds cupy).
 """
+import importlib.util
 from importlib import import_module
 
 import numpy as np
@@ -34,13 +35,30 @@ def get_kernels(backend):
     """Return the kernel module of a concrete backend name."""
     backend = resolve_backend(backend)
     if backend == "cupy":
-        try:
-            import cupy  # noqa: F401
-        except ImportError as exc:  # pragma: no cover - depends on the machine
-            raise ImportError(
-                "backend='cupy' needs CuPy: pip install 'tiedpgm[gpu]', "
-                "or use backend='numba' on the CPU.") from exc
+        _check_cupy()
     return import_module(f".{_MODULES[backend]}", __name__)
+
+
+def _check_cupy():
+    """Raise a clear error unless CuPy, a GPU and the CuPy kernels are all present."""
+    try:
+        import cupy
+    except ImportError as exc:
+        raise ImportError(
+            "backend='cupy' needs CuPy: pip install 'tiedpgm[gpu]', "
+            "or use backend='numba' on the CPU.") from exc
+    try:
+        n_gpus = cupy.cuda.runtime.getDeviceCount()
+    except Exception as exc:  # CUDA driver missing or broken
+        raise RuntimeError(
+            f"backend='cupy' found CuPy but no usable CUDA device ({exc}); "
+            "use backend='numba' on the CPU.") from exc
+    if n_gpus == 0:
+        raise RuntimeError("backend='cupy' found no CUDA device; use backend='numba' on the CPU.")
+    if importlib.util.find_spec(f"{__name__}.{_MODULES['cupy']}") is None:
+        raise RuntimeError(
+            "backend='cupy' is not available in this release of tiedpgm (the GPU kernels "
+            "have not landed yet); use backend='numba'.")
 
 
 def safe_log(p):
