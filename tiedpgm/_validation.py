@@ -52,7 +52,7 @@ def check_finite(X, name="X"):
         idx = np.argwhere(bad)[0]
         where = ", ".join(str(int(i)) for i in idx)
         raise ValueError(
-            f"{name} contains {X[tuple(idx)]!r} at [{where}]; observations must be "
+            f"{name} contains {float(X[tuple(idx)])!r} at [{where}]; observations must be "
             "finite: remove or impute missing values first.")
 
 

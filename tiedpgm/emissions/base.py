@@ -1,0 +1,140 @@
+"""The emission-family interface: parameters *per tie group* and pooled statistics.
+
+An emission family knows one kind of distribution (categorical, Gaussian, ...).
+It owns one parameter set per **group** (not per state) and the sufficient
+statistics that estimate it. The HMM never looks inside; it only
+
+1. asks for ``log_likelihood(X)`` of shape (n_samples, n_groups) and expands it
+   to states with ``[:, tie_groups]``;
+2. pools the state posteriors to groups (``posteriors @ onehot(tie_groups)``,
+   i.e. sums the posteriors of the states of a group) and hands them to
+   ``accumulate(stats, X, group_posteriors)`` -- tying is *more adding before
+   dividing*;
+3. calls ``m_step(stats, letters)`` once per EM iteration -- the only division.
+
+Extension points (for families and tying variants added later)
+--------------------------------------------------------------
+- **New family** (Poisson, GMM, tied mixture): subclass :class:`EmissionFamily`,
+  set ``letters`` (hmmlearn's ``params`` letters it estimates, e.g. ``"l"``),
+  ``param_names`` (names of its group arrays, used by persistence and the HMM's
+  ``group_<name>_`` views) and implement the abstract methods. Statistics are a
+  plain ``dict`` of arrays named for what they sum (``sum_w``, ``sum_x``,
+  ``sum_xxT``); :func:`add_stats` adds two of them, so distributed EM works
+  for every family without knowing it.
+- **Partial tying** (``tie_params``: e.g. tie means in groups A but covariances
+  in groups B): the HMM's emission groups become the common refinement of A and
+  B; the family then pools a parameter's statistics a second time over its own,
+  coarser map (``tiedpgm.ties.pool``) inside ``m_step``. ``log_likelihood``
+  and ``accumulate`` keep their signatures.
+- **Soft tying**: a family keeps one parameter per slot and adds the prior terms
+  (pulling the slots of a group together) in ``m_step``; ``accumulate`` is
+  unchanged.
+"""
+import numpy as np
+
+
+def add_stats(a, b):
+    """Key-wise sum of two statistics dicts (new dict; inputs are not modified)."""
+    if a.keys() != b.keys():
+        raise ValueError(
+            f"cannot add statistics with keys {sorted(a)} and {sorted(b)}; they come from "
+            "different model types.")
+    return {k: a[k] + b[k] for k in a}
+
+
+class EmissionFamily:
+    """Abstract emission family owning one parameter set per tie group.
+
+    Parameters
+    ----------
+    n_groups : int
+        Number of tie groups (distinct emission distributions).
+    n_features : int or None
+        Dimension of one observation; ``None`` until known (set by the first
+        parameter array or by :meth:`initialize`).
+
+    Attributes
+    ----------
+    letters : str
+        hmmlearn ``params``/``init_params`` letters this family estimates.
+    param_names : tuple of str
+        Names of the per-group parameter arrays (attributes of the instance).
+    """
+
+    letters = ""
+    param_names = ()
+
+    def __init__(self, n_groups, n_features=None):
+        self.n_groups = int(n_groups)
+        self.n_features = None if n_features is None else int(n_features)
+
+    # -- parameters -----------------------------------------------------------------
+    def has_params(self):
+        """True when every parameter array is set."""
+        return all(getattr(self, name, None) is not None for name in self.param_names)
+
+    def missing_params(self):
+        return [name for name in self.param_names if getattr(self, name, None) is None]
+
+    def get_arrays(self):
+        """Dict ``name -> array`` of the set group parameters (for persistence)."""
+        return {name: getattr(self, name) for name in self.param_names
+                if getattr(self, name, None) is not None}
+
+    def set_group_param(self, name, value):
+        """Validate and store one group parameter array; raises ValueError."""
+        raise NotImplementedError
+
+    # -- data -----------------------------------------------------------------------
+    def check_X(self, X, offsets):
+        """Validate observations; return them in the dtype the family computes with."""
+        raise NotImplementedError
+
+    def initialize(self, X, rng, letters):
+        """Initialise the parameters named by ``letters`` from data (hmmlearn style)."""
+        raise NotImplementedError
+
+    # -- EM ---------------------------------------------------------------------------
+    def log_likelihood(self, X):
+        """Log density of every row under every group, shape (n_samples, n_groups)."""
+        raise NotImplementedError
+
+    def empty_stats(self):
+        """Zeroed sufficient statistics: dict of arrays with a leading group axis."""
+        raise NotImplementedError
+
+    def accumulate(self, stats, X, group_posteriors):
+        """Add the posterior-weighted statistics of ``X`` into ``stats`` (in place).
+
+        ``group_posteriors`` (n_samples, n_groups) are state posteriors summed over
+        the states of each group.
+        """
+        raise NotImplementedError
+
+    def m_step(self, stats, letters):
+        """Re-estimate the parameters named in ``letters`` from pooled ``stats``."""
+        raise NotImplementedError
+
+    def n_parameters(self, letters):
+        """Number of free scalars estimated for ``letters``, counted once per group."""
+        raise NotImplementedError
+
+    def sample(self, group, rng):
+        """Draw one observation (n_features,) from group ``group``."""
+        raise NotImplementedError
+
+    def sample_n(self, groups, rng):
+        """One observation per entry of ``groups`` (n,), shape (n, n_features).
+
+        Families override this with a vectorised draw; the default loops.
+        """
+        return np.array([self.sample(g, rng) for g in groups])
+
+
+def where(row, offsets):
+    """Describe a row of concatenated data: ``'row 17 (sequence 3, position 2)'``."""
+    row = int(row)
+    if offsets is None or len(offsets) <= 2:
+        return f"row {row}"
+    s = int(np.searchsorted(offsets, row, side="right") - 1)
+    return f"row {row} (sequence {s}, position {row - int(offsets[s])})"

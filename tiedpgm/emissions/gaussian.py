@@ -1,0 +1,318 @@
+"""Gaussian emissions: one mean and covariance per tie group.
+
+The M-step follows hmmlearn 0.3 (Huang, Acero & Hon, *Spoken Language
+Processing*, pp. 443-445), including its conjugate priors, with the per-state
+sums replaced by sums over the states of each group.
+"""
+import numpy as np
+from scipy import linalg
+
+from .base import EmissionFamily, where
+
+COVARIANCE_TYPES = ("spherical", "diag", "full", "tied")
+_LOG_2PI = np.log(2 * np.pi)
+
+
+def covars_shape(covariance_type, n_groups, n_features):
+    """Compact shape of the covariance parameter for one covariance type."""
+    return {"spherical": (n_groups,), "diag": (n_groups, n_features),
+            "full": (n_groups, n_features, n_features),
+            "tied": (n_features, n_features)}[covariance_type]
+
+
+def full_covars(covars, covariance_type, n_groups, n_features):
+    """Expand compact covariances to full matrices, shape (n_groups, n_features, n_features)."""
+    if covariance_type == "full":
+        return covars.copy()
+    if covariance_type == "diag":
+        return np.array([np.diag(c) for c in covars]).reshape(n_groups, n_features, n_features)
+    if covariance_type == "tied":
+        return np.tile(covars, (n_groups, 1, 1))
+    return covars[:, None, None] * np.eye(n_features)[None]
+
+
+def _floor_eigenvalues(cov, floor):
+    """Return ``cov`` unchanged unless its smallest eigenvalue is below ``floor``.
+
+    A group that collapses onto a few points would otherwise get a singular
+    covariance (log-likelihood +inf); well-posed estimates are not touched, so
+    results equal hmmlearn's whenever hmmlearn's are finite.
+    """
+    low = np.linalg.eigvalsh(0.5 * (cov + cov.T))[0]
+    if low >= floor:
+        return cov
+    return 0.5 * (cov + cov.T) + (floor - low) * np.eye(cov.shape[0])
+
+
+class GaussianEmissions(EmissionFamily):
+    """Multivariate normal distributions, one per group.
+
+    Parameters
+    ----------
+    n_groups : int
+    n_features : int or None
+    covariance_type : {"spherical", "diag", "full", "tied"}
+        "tied" shares one full covariance across *all* groups (hmmlearn's meaning).
+    min_covar : float
+        Added to the diagonal of the data covariance used for initialisation, and a
+        floor on variances (eigenvalues for full/tied) after each M-step. The floor
+        only acts on degenerate estimates, where hmmlearn 0.3 yields NaN or a crash.
+    means_prior, means_weight : float or array broadcastable to (n_groups, n_features)
+        Normal prior on the means (weight 0 = maximum likelihood).
+    covars_prior, covars_weight : float or array
+        Inverse-gamma (spherical, diag) or inverse-Wishart (full, tied) prior.
+
+    Attributes
+    ----------
+    means : ndarray, shape (n_groups, n_features)
+    covars : ndarray, compact shape per type
+        (n_groups,) spherical, (n_groups, n_features) diag,
+        (n_groups, n_features, n_features) full, (n_features, n_features) tied.
+    """
+
+    letters = "mc"
+    param_names = ("means", "covars")
+
+    def __init__(self, n_groups, n_features=None, covariance_type="diag", min_covar=1e-3,
+                 means_prior=0.0, means_weight=0.0, covars_prior=1e-2, covars_weight=1.0):
+        super().__init__(n_groups, n_features)
+        if covariance_type not in COVARIANCE_TYPES:
+            raise ValueError(
+                f"covariance_type={covariance_type!r} is not known; use one of "
+                f"{', '.join(repr(c) for c in COVARIANCE_TYPES)}.")
+        self.covariance_type = covariance_type
+        self.min_covar = min_covar
+        self.means_prior = means_prior
+        self.means_weight = means_weight
+        self.covars_prior = covars_prior
+        self.covars_weight = covars_weight
+        self.means = None
+        self.covars = None
+
+    # -- parameters ---------------------------------------------------------------------
+    def set_group_param(self, name, value):
+        a = np.array(value, dtype=np.float64, copy=True)
+        if not np.all(np.isfinite(a)):
+            raise ValueError(f"group {name} contain NaN or inf; parameters must be finite.")
+        if name == "means":
+            if a.ndim != 2 or a.shape[0] != self.n_groups or (
+                    self.n_features is not None and a.shape[1] != self.n_features):
+                nf = "n_features" if self.n_features is None else self.n_features
+                raise ValueError(f"group means have shape {a.shape}; expected "
+                                 f"({self.n_groups}, {nf}), one row per tie group.")
+            self.n_features = a.shape[1]
+            self.means = a
+        elif name == "covars":
+            ct = self.covariance_type
+            nf = self.n_features
+            if nf is None:
+                nf = a.shape[-1] if ct in ("diag", "full", "tied") and a.ndim >= 1 else None
+            if nf is None:
+                if a.shape != (self.n_groups,):
+                    raise ValueError(f"spherical covariances have shape {a.shape}; expected "
+                                     f"({self.n_groups},), one variance per tie group.")
+            else:
+                expected = covars_shape(ct, self.n_groups, nf)
+                if a.shape != expected:
+                    raise ValueError(
+                        f"{ct!r} covariances have shape {a.shape}; expected {expected}.")
+                self.n_features = nf
+            self._check_covars(a)
+            self.covars = a
+        else:
+            raise AttributeError(name)
+
+    def _check_covars(self, a):
+        ct = self.covariance_type
+        if ct in ("spherical", "diag"):
+            if np.any(a <= 0):
+                idx = tuple(int(i) for i in np.argwhere(a <= 0)[0])
+                raise ValueError(
+                    f"{ct} covariance of group {idx[0]} has the non-positive variance "
+                    f"{a[idx]:.3g}; variances must be > 0.")
+            return
+        mats = a[None] if ct == "tied" else a
+        for g, c in enumerate(mats):
+            what = "the tied covariance" if ct == "tied" else f"the covariance of group {g}"
+            if not np.allclose(c, c.T, rtol=1e-10, atol=0):
+                raise ValueError(f"{what} is not symmetric; use (C + C.T) / 2.")
+            try:
+                np.linalg.cholesky(c)
+            except np.linalg.LinAlgError:
+                raise ValueError(f"{what} is not positive definite; add a small multiple "
+                                 "of the identity (min_covar) or use a prior.") from None
+
+    # -- data ---------------------------------------------------------------------------
+    def check_X(self, X, offsets=None):
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(
+                f"X has shape {X.shape}; expected a 2-D array (n_samples, n_features). "
+                "Reshape a single feature with X.reshape(-1, 1).")
+        if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
+            raise ValueError(f"X has dtype {X.dtype}; expected numbers.")
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        bad = ~np.isfinite(X)
+        if bad.any():
+            r, c = np.argwhere(bad)[0]
+            raise ValueError(
+                f"X contains {float(X[r, c])!r} at {where(r, offsets)}, column {c}; observations "
+                "must be finite: remove or impute missing values first.")
+        if self.n_features is not None and X.shape[1] != self.n_features:
+            raise ValueError(
+                f"X has {X.shape[1]} features but the model has {self.n_features}; "
+                "give data with the same columns as the parameters.")
+        return X
+
+    def initialize(self, X, rng, letters):
+        """Means by k-means over groups, covariances from the data (as hmmlearn)."""
+        self.n_features = X.shape[1]
+        if "m" in letters:
+            from sklearn.cluster import KMeans
+            n_distinct = len(np.unique(X, axis=0)) if len(X) <= 100_000 else len(X)
+            if n_distinct < self.n_groups:
+                raise ValueError(
+                    f"X has {n_distinct} distinct rows, fewer than the {self.n_groups} tie "
+                    "groups whose means k-means should initialise; give more data, fewer "
+                    "groups, or set group_means_ and drop 'm' from init_params.")
+            from threadpoolctl import threadpool_limits
+            seed = int(rng.integers(2**31 - 1))
+            # one OpenMP thread: k-means is only the initialisation, and sklearn's
+            # spinning OpenMP threads are 10-40x slower when cores are shared (with
+            # numba's pool or other processes)
+            with threadpool_limits(1, user_api="openmp"):
+                km = KMeans(n_clusters=self.n_groups, random_state=seed, n_init=10).fit(X)
+            self.means = km.cluster_centers_.astype(np.float64)
+        if "c" in letters:
+            nf = self.n_features
+            if len(X) > 1:
+                cv = np.atleast_2d(np.cov(X.T)) + self.min_covar * np.eye(nf)
+            else:
+                cv = self.min_covar * np.eye(nf)
+            ct = self.covariance_type
+            if ct == "tied":
+                self.covars = cv.copy()
+            elif ct == "full":
+                self.covars = np.tile(cv, (self.n_groups, 1, 1))
+            elif ct == "diag":
+                self.covars = np.tile(np.diag(cv), (self.n_groups, 1))
+            else:
+                self.covars = np.full(self.n_groups, cv.mean())
+
+    def full_covars(self):
+        """Covariances as full matrices, shape (n_groups, n_features, n_features)."""
+        return full_covars(self.covars, self.covariance_type, self.n_groups, self.n_features)
+
+    # -- EM -----------------------------------------------------------------------------
+    def log_likelihood(self, X):
+        ct = self.covariance_type
+        nf = self.n_features
+        if ct in ("spherical", "diag"):
+            var = self.covars if ct == "diag" else np.repeat(self.covars[:, None], nf, axis=1)
+            prec = 1.0 / var
+            # expanded quadratic form: three BLAS products, no (N, G, F) temporary
+            quad = (np.sum(self.means ** 2 * prec, axis=1)
+                    - 2.0 * X @ (self.means * prec).T
+                    + (X ** 2) @ prec.T)
+            return -0.5 * (nf * _LOG_2PI + np.sum(np.log(var), axis=1) + quad)
+        out = np.empty((X.shape[0], self.n_groups))
+        if ct == "tied":
+            chol = self._cholesky(self.covars, "the tied covariance")
+        for g in range(self.n_groups):
+            if ct == "full":
+                chol = self._cholesky(self.covars[g], f"the covariance of group {g}")
+            z = linalg.solve_triangular(chol, (X - self.means[g]).T, lower=True)
+            out[:, g] = -0.5 * (nf * _LOG_2PI + 2 * np.sum(np.log(np.diag(chol)))
+                                + np.sum(z ** 2, axis=0))
+        return out
+
+    @staticmethod
+    def _cholesky(cov, what):
+        try:
+            return linalg.cholesky(cov, lower=True)
+        except linalg.LinAlgError:
+            raise ValueError(f"{what} is not positive definite; raise min_covar or "
+                             "covars_prior, or use fewer groups.") from None
+
+    def empty_stats(self):
+        G, F = self.n_groups, self.n_features
+        stats = {"sum_w": np.zeros(G), "sum_x": np.zeros((G, F))}
+        if self.covariance_type in ("spherical", "diag"):
+            stats["sum_xx"] = np.zeros((G, F))
+        else:
+            stats["sum_xxT"] = np.zeros((G, F, F))
+        return stats
+
+    def accumulate(self, stats, X, group_posteriors):
+        w = group_posteriors
+        stats["sum_w"] += w.sum(axis=0)
+        stats["sum_x"] += w.T @ X
+        if "sum_xx" in stats:
+            stats["sum_xx"] += w.T @ X ** 2
+        else:
+            for g in range(self.n_groups):
+                stats["sum_xxT"][g] += (X * w[:, g:g + 1]).T @ X
+
+    def m_step(self, stats, letters):
+        sum_w = stats["sum_w"]
+        denom = sum_w[:, None]
+        seen = sum_w > 0     # a group with no weight keeps its parameters (0/0 otherwise)
+        mw, mp = self.means_weight, self.means_prior
+        if "m" in letters:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                new = (mw * mp + stats["sum_x"]) / (mw + denom)
+            self.means = np.where(seen[:, None], new, self.means)
+        if "c" not in letters:
+            return
+        cp, cw = self.covars_prior, self.covars_weight
+        means = self.means
+        meandiff = means - mp
+        ct = self.covariance_type
+        if ct in ("spherical", "diag"):
+            c_n = (mw * meandiff ** 2 + stats["sum_xx"] - 2 * means * stats["sum_x"]
+                   + means ** 2 * denom)
+            c_d = max(cw - 1, 0) + denom
+            new = (cp + c_n) / np.maximum(c_d, 1e-5)
+            if ct == "spherical":
+                new = new.mean(axis=1)
+                self.covars = np.where(seen, new, self.covars)
+            else:
+                self.covars = np.where(seen[:, None], new, self.covars)
+            self.covars = np.maximum(self.covars, self.min_covar)
+            return
+        F = self.n_features
+        c_n = np.empty((self.n_groups, F, F))
+        for g in range(self.n_groups):
+            obsmean = np.outer(stats["sum_x"][g], means[g])
+            c_n[g] = (mw * np.outer(meandiff[g], meandiff[g]) + stats["sum_xxT"][g]
+                      - obsmean - obsmean.T + np.outer(means[g], means[g]) * sum_w[g])
+        cvweight = max(cw - F, 0)
+        if ct == "tied":
+            self.covars = _floor_eigenvalues((cp + c_n.sum(axis=0)) / (cvweight + sum_w.sum()),
+                                             self.min_covar)
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                new = (cp + c_n) / (cvweight + sum_w[:, None, None])
+            new = np.where(seen[:, None, None], new, self.covars)
+            self.covars = np.array([_floor_eigenvalues(c, self.min_covar) for c in new])
+
+    def n_parameters(self, letters):
+        G, F = self.n_groups, self.n_features
+        n = G * F if "m" in letters else 0
+        if "c" in letters:
+            n += {"spherical": G, "diag": G * F, "full": G * F * (F + 1) // 2,
+                  "tied": F * (F + 1) // 2}[self.covariance_type]
+        return n
+
+    def sample(self, group, rng):
+        cov = self.full_covars()[group]
+        return rng.multivariate_normal(self.means[group], cov)
+
+    def sample_n(self, groups, rng):
+        out = np.empty((len(groups), self.n_features))
+        full = self.full_covars()
+        for g in range(self.n_groups):
+            idx = np.flatnonzero(groups == g)
+            if idx.size:
+                out[idx] = rng.multivariate_normal(self.means[g], full[g], size=idx.size)
+        return out
