@@ -1,29 +1,40 @@
 # Two entry points for a fresh machine: `make demo` (main job on bundled data)
 # and `make test` (the test suite). Both create .venv and install what they need.
+# `make test` builds the wheel and tests the *installed* wheel, as a user gets it.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install install-test bench clean
+.PHONY: demo test dev wheel docs bench examples clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-install: $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[bio,plot]'
+wheel: $(BIN)/python
+	rm -rf dist build
+	$(BIN)/python -m pip wheel -q --no-deps --no-build-isolation -w dist . 2>/dev/null \
+	  || $(BIN)/python -m pip wheel -q --no-deps -w dist .
 
-install-test: $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test]'
-
-demo: install
+demo: $(BIN)/python
+	$(BIN)/python -m pip install -q '.[bio,plot]'
 	$(BIN)/tiedpgm demo -o report
 
-test: install-test
-	$(BIN)/python -m pytest -q
+test: wheel
+	$(BIN)/python -m pip install -q --force-reinstall --no-deps dist/tiedpgm-*.whl
+	$(BIN)/python -m pip install -q "$$(ls dist/tiedpgm-*.whl)[test]"
+	cd tests && ../$(BIN)/python -m pytest -q -p no:cacheprovider .
 
-bench: install-test
+dev: $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,docs]'
+
+docs: $(BIN)/python
+	$(BIN)/python -m pip install -q '.[docs]'
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs docs/_build/html
+
+bench: $(BIN)/python
+	$(BIN)/python -m pip install -q '.[test]'
 	$(BIN)/python benchmarks/hmm_cpu.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info report
+	rm -rf $(VENV) build dist *.egg-info report docs/_build
