@@ -2,6 +2,7 @@
 
 - :func:`load_tidigits` — TIDIGITS MFCC frames from Debian's pocketsphinx-testdata.
 - :func:`load_pfam_pairs` — pairwise reference alignments projected from Pfam seed alignments.
+- :func:`load_epil` — the epilepsy trial of Thall & Vail (1990), 59 patients x 4 periods.
 
 Provenance and licences: ``data/README.md`` in the source tree.
 """
@@ -11,6 +12,7 @@ _LAZY = {
     "load_tidigits": "tidigits",
     "load_pfam_pairs": "pfam",
     "load_pfam_families": "pfam",
+    "load_epil": "epil",
 }
 
 __all__ = sorted(_LAZY)
