@@ -1,0 +1,328 @@
+"""HMM kernels: the NumPy reference against brute force and a hand-checked number, and
+every backend against the reference (one test body per backend)."""
+import itertools
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tiedpgm as tp  # noqa: F401  (imported the way users do)
+from tiedpgm.kernels import get_kernels, reference, safe_log
+
+
+def _gpu_available():
+    try:
+        import cupy
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:  # noqa: BLE001 - any failure means "no usable GPU"
+        return False
+
+
+BACKENDS = [
+    "numpy",
+    "numba",
+    pytest.param("cupy", marks=[pytest.mark.gpu, pytest.mark.skipif(
+        not _gpu_available(), reason="backend 'cupy' needs CuPy and an NVIDIA GPU")]),
+]
+
+RTOL = 1e-10
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def kernels(request):
+    return get_kernels(request.param)
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+def random_model(rng, K, zeros=False):
+    """Random (log_startprob, log_transmat); with ``zeros`` some entries are structural zeros."""
+    pi = rng.dirichlet(np.ones(K))
+    A = rng.dirichlet(np.ones(K), size=K)
+    if zeros and K > 1:
+        A[rng.random((K, K)) < 0.35] = 0.0
+        A[np.arange(K), (np.arange(K) + 1) % K] += 0.2   # every row keeps an exit
+        A /= A.sum(axis=1, keepdims=True)
+        pi[rng.integers(K)] = 0.0
+        pi[(np.argmax(pi) + 1) % K] += 0.1
+        pi /= pi.sum()
+    return safe_log(pi), safe_log(A)
+
+
+def random_frames(rng, N, K, zeros=False, scale=3.0):
+    lfp = rng.normal(size=(N, K)) * scale - 2.0
+    if zeros and K > 1:
+        # some impossible emissions, but never a whole row
+        mask = rng.random((N, K)) < 0.2
+        mask[np.arange(N), rng.integers(K, size=N)] = False
+        lfp[mask] = -np.inf
+    return lfp
+
+
+def offsets_of(lengths):
+    return np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+
+
+def brute_force(log_pi, log_A, lfp):
+    """Enumerate all K**T paths of one sequence: (log_prob, posteriors, xi_sum, vit_lp, vit_path)."""
+    T, K = lfp.shape
+    paths = np.array(list(itertools.product(range(K), repeat=T)))
+    with np.errstate(invalid="ignore"):
+        joint = log_pi[paths[:, 0]] + lfp[0, paths[:, 0]]
+        for t in range(1, T):
+            joint = joint + log_A[paths[:, t - 1], paths[:, t]] + lfp[t, paths[:, t]]
+    m = joint.max()
+    log_prob = m + np.log(np.exp(joint - m).sum())
+    w = np.exp(joint - log_prob)
+    post = np.zeros((T, K))
+    xi = np.zeros((K, K))
+    for p, wp in zip(paths, w):
+        post[np.arange(T), p] += wp
+        for t in range(T - 1):
+            xi[p[t], p[t + 1]] += wp
+    best = int(np.argmax(joint))
+    return log_prob, post, xi, joint[best], paths[best]
+
+
+def assert_matches_reference(kern, log_pi, log_A, lfp, offsets):
+    ref_lp, ref_post, ref_xi = reference.forward_backward(log_pi, log_A, lfp, offsets)
+    lp, post, xi = kern.forward_backward(log_pi, log_A, lfp, offsets)
+    np.testing.assert_allclose(lp, ref_lp, rtol=RTOL)
+    np.testing.assert_allclose(post, ref_post, rtol=RTOL, atol=1e-300)
+    np.testing.assert_allclose(xi, ref_xi, rtol=RTOL, atol=1e-300)
+    np.testing.assert_allclose(kern.score(log_pi, log_A, lfp, offsets), ref_lp, rtol=RTOL)
+    ref_vlp, ref_path = reference.viterbi(log_pi, log_A, lfp, offsets)
+    vlp, path = kern.viterbi(log_pi, log_A, lfp, offsets)
+    np.testing.assert_allclose(vlp, ref_vlp, rtol=RTOL)
+    np.testing.assert_array_equal(path, ref_path)
+    assert path.dtype == np.int64 and post.shape == lfp.shape and xi.shape == log_A.shape
+
+
+# ---------------------------------------------------------------------------
+# the oracle
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("zeros", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_reference_equals_brute_force(seed, zeros):
+    rng = np.random.default_rng(seed)
+    K = 3
+    log_pi, log_A = random_model(rng, K, zeros)
+    lengths = [1, 2, 5, 3, 4]
+    offsets = offsets_of(lengths)
+    lfp = random_frames(rng, offsets[-1], K, zeros)
+    lp, post, xi = reference.forward_backward(log_pi, log_A, lfp, offsets)
+    vlp, vpath = reference.viterbi(log_pi, log_A, lfp, offsets)
+    np.testing.assert_allclose(reference.score(log_pi, log_A, lfp, offsets), lp, rtol=RTOL)
+    xi_total = np.zeros((K, K))
+    for s in range(len(lengths)):
+        a, b = offsets[s], offsets[s + 1]
+        b_lp, b_post, b_xi, b_vlp, b_path = brute_force(log_pi, log_A, lfp[a:b])
+        np.testing.assert_allclose(lp[s], b_lp, rtol=RTOL)
+        np.testing.assert_allclose(post[a:b], b_post, rtol=RTOL, atol=1e-15)
+        np.testing.assert_allclose(vlp[s], b_vlp, rtol=RTOL)
+        np.testing.assert_array_equal(vpath[a:b], b_path)
+        xi_total += b_xi
+    np.testing.assert_allclose(xi, xi_total, rtol=RTOL, atol=1e-15)
+
+
+def test_reference_occasionally_dishonest_casino():
+    """Durbin, Eddy, Krogh & Mitchison, *Biological Sequence Analysis* (1998), sec. 3.2:
+    fair die F (1/6 each face), loaded die L (six with 1/2, other faces 1/10),
+    P(F->L) = 0.05, P(L->F) = 0.1; start 1/2, 1/2 (our choice; the book starts from a
+    begin state). By hand, for the rolls "6 6":
+
+        P = 1/2*1/6*(0.95*1/6 + 0.05*1/2) + 1/2*1/2*(0.1*1/6 + 0.9*1/2)
+          = 1/12 * 11/60 + 1/4 * 7/15 = 11/720 + 84/720 = 19/144,
+        P(first die loaded | 6 6) = (84/720) / (19/144) = 84/95,
+        best path L L with probability 1/2 * 1/2 * 0.9 * 1/2 = 9/80.
+
+    A longer sequence is checked against an exact (Fraction) forward recursion."""
+    pi = [Fraction(1, 2), Fraction(1, 2)]
+    A = [[Fraction(95, 100), Fraction(5, 100)], [Fraction(1, 10), Fraction(9, 10)]]
+    emit = [[Fraction(1, 6)] * 6, [Fraction(1, 10)] * 5 + [Fraction(1, 2)]]
+    as_log = lambda M: np.log(np.array(M, dtype=float))  # noqa: E731
+
+    rolls = np.array([6, 6]) - 1
+    lfp = as_log(emit)[:, rolls].T
+    lp, post, xi = reference.forward_backward(as_log(pi), as_log(A), lfp, np.array([0, 2]))
+    assert lp[0] == pytest.approx(np.log(19 / 144), rel=1e-14)
+    assert post[0, 1] == pytest.approx(84 / 95, rel=1e-14)
+    vlp, path = reference.viterbi(as_log(pi), as_log(A), lfp, np.array([0, 2]))
+    assert vlp[0] == pytest.approx(np.log(9 / 80), rel=1e-14)
+    assert path.tolist() == [1, 1]
+
+    # exact forward recursion in rational arithmetic
+    rolls = np.array([3, 1, 6, 6, 6, 2, 6, 5, 6, 6, 6, 1]) - 1
+    alpha = [pi[k] * emit[k][rolls[0]] for k in range(2)]
+    for o in rolls[1:]:
+        alpha = [sum(alpha[i] * A[i][j] for i in range(2)) * emit[j][o] for j in range(2)]
+    exact = sum(alpha)
+    lfp = as_log(emit)[:, rolls].T
+    got = reference.score(as_log(pi), as_log(A), lfp, np.array([0, len(rolls)]))[0]
+    assert got == pytest.approx(np.log(float(exact)), rel=1e-13)
+
+
+# ---------------------------------------------------------------------------
+# every backend against the reference
+# ---------------------------------------------------------------------------
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), K=st.integers(1, 6),
+       lengths=st.lists(st.integers(1, 12), min_size=1, max_size=8),
+       zeros=st.booleans())
+def test_backend_matches_reference(kernels, seed, K, lengths, zeros):
+    rng = np.random.default_rng(seed)
+    lengths = [1] + lengths            # always a length-1 sequence
+    log_pi, log_A = random_model(rng, K, zeros)
+    offsets = offsets_of(lengths)
+    lfp = random_frames(rng, offsets[-1], K, zeros)
+    ref_lp = reference.score(log_pi, log_A, lfp, offsets)
+    if not np.all(np.isfinite(ref_lp)):
+        # structural zeros can make a sequence impossible; keep only possible ones
+        keep = np.flatnonzero(np.isfinite(ref_lp))
+        if keep.size == 0:
+            return
+        lengths = [lengths[s] for s in keep]
+        lfp = np.concatenate([lfp[offsets[s]:offsets[s + 1]] for s in keep])
+        offsets = offsets_of(lengths)
+    assert_matches_reference(kernels, log_pi, log_A, lfp, offsets)
+
+
+@pytest.mark.parametrize("K", [1, 2, 5, 8, 16, 33])
+def test_backend_matches_reference_sizes(kernels, K):
+    """Sizes that exercise the vectorised loops' remainders (K not a multiple of 4)."""
+    rng = np.random.default_rng(K)
+    log_pi, log_A = random_model(rng, K, zeros=K > 4)
+    offsets = offsets_of([1, 40, 7, 1, 63, 2])
+    lfp = random_frames(rng, offsets[-1], K)
+    assert_matches_reference(kernels, log_pi, log_A, lfp, offsets)
+
+
+def test_properties(kernels):
+    """Posteriors sum to one; xi_sum sums to N - S; permuting states permutes outputs."""
+    rng = np.random.default_rng(7)
+    K = 5
+    log_pi, log_A = random_model(rng, K, zeros=True)
+    lengths = [1, 30, 17, 1, 52]
+    offsets = offsets_of(lengths)
+    lfp = random_frames(rng, offsets[-1], K)
+    lp, post, xi = kernels.forward_backward(log_pi, log_A, lfp, offsets)
+    np.testing.assert_allclose(post.sum(axis=1), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(xi.sum(), offsets[-1] - len(lengths), rtol=1e-12)
+    # xi rows sum to the posteriors of all but the last step of each sequence
+    not_last = np.ones(offsets[-1], dtype=bool)
+    not_last[offsets[1:] - 1] = False
+    np.testing.assert_allclose(xi.sum(axis=1), post[not_last].sum(axis=0), rtol=1e-10)
+
+    perm = rng.permutation(K)
+    lp2, post2, xi2 = kernels.forward_backward(
+        log_pi[perm], log_A[np.ix_(perm, perm)], lfp[:, perm], offsets)
+    np.testing.assert_allclose(lp2, lp, rtol=RTOL)
+    np.testing.assert_allclose(post2, post[:, perm], rtol=RTOL, atol=1e-300)
+    np.testing.assert_allclose(xi2, xi[np.ix_(perm, perm)], rtol=RTOL, atol=1e-300)
+    vlp, path = kernels.viterbi(log_pi, log_A, lfp, offsets)
+    vlp2, path2 = kernels.viterbi(log_pi[perm], log_A[np.ix_(perm, perm)], lfp[:, perm], offsets)
+    np.testing.assert_allclose(vlp2, vlp, rtol=RTOL)
+    np.testing.assert_array_equal(perm[path2], path)
+
+
+def test_viterbi_ties_go_to_lowest_index(kernels):
+    """A uniform model makes every path tie: np.argmax semantics pick state 0 throughout."""
+    K = 4
+    log_pi = np.full(K, -np.log(K))
+    log_A = np.full((K, K), -np.log(K))
+    offsets = offsets_of([1, 6, 3])
+    lfp = np.zeros((10, K))
+    lfp[:, 0] = -1.0           # state 0 worse: ties among 1..3 go to state 1
+    vlp, path = kernels.viterbi(log_pi, log_A, lfp, offsets)
+    ref_vlp, ref_path = reference.viterbi(log_pi, log_A, lfp, offsets)
+    np.testing.assert_array_equal(path, ref_path)
+    np.testing.assert_array_equal(path, 1)
+    np.testing.assert_allclose(vlp, ref_vlp, rtol=RTOL)
+
+
+def test_impossible_sequence_gives_minus_inf(kernels):
+    """A sequence of probability zero: log_prob -inf and NaN posteriors (the reference's
+    convention; the model layer raises), other sequences unaffected, no crash."""
+    log_pi = safe_log([1.0, 0.0])
+    log_A = safe_log([[0.9, 0.1], [0.0, 1.0]])
+    offsets = offsets_of([3, 4])
+    lfp = np.log(np.full((7, 2), 0.5))
+    lfp[4, 1] = -np.inf
+    lfp[5, 0] = -np.inf        # sequence 1 needs 0 at t=1 and 1 at t=2, then 0 again
+    lfp[6, 1] = -np.inf
+    ref_lp, ref_post, _ = reference.forward_backward(log_pi, log_A, lfp, offsets)
+    lp, post, xi = kernels.forward_backward(log_pi, log_A, lfp, offsets)
+    assert np.isfinite(lp[0]) and lp[1] == -np.inf and ref_lp[1] == -np.inf
+    np.testing.assert_allclose(lp[0], ref_lp[0], rtol=RTOL)
+    np.testing.assert_allclose(post[:3], ref_post[:3], rtol=RTOL)
+    assert np.all(np.isnan(post[3:]))
+    np.testing.assert_array_equal(kernels.score(log_pi, log_A, lfp, offsets)[1], -np.inf)
+    assert kernels.viterbi(log_pi, log_A, lfp, offsets)[0][1] == -np.inf
+
+
+def test_peaked_frames_and_unreachable_states(kernels):
+    """Frames hundreds of nats apart (probability space would underflow without the row
+    maximum, or the log-space fallback) and a state alpha never reaches whose emissions
+    are far better than the reachable ones (the backward variable must not overflow)."""
+    rng = np.random.default_rng(3)
+    K = 3
+    log_pi = safe_log([1.0, 0.0, 0.0])
+    log_A = safe_log([[0.5, 0.5, 0.0], [0.3, 0.7, 0.0], [0.0, 0.0, 1.0]])  # state 2 unreachable
+    offsets = offsets_of([400, 50])
+    lfp = rng.normal(size=(450, K)) * 5.0
+    lfp[:, 2] += 50.0                  # unreachable state: frames e**50 more likely
+    lfp[400:, 1] -= 800.0              # second sequence: state 1 is 800 nats down
+    lfp[420:, 0] -= 1000.0             # ... and later state 0 even further
+    assert_matches_reference(kernels, log_pi, log_A, lfp, offsets)
+
+
+# ---------------------------------------------------------------------------
+# long sequences: no underflow
+# ---------------------------------------------------------------------------
+def _factorised_case(T, K=4, seed=0):
+    """All transition rows equal the start distribution, so states are i.i.d. and the
+    likelihood, posteriors and xi_sum have closed forms."""
+    rng = np.random.default_rng(seed)
+    pi = rng.dirichlet(np.ones(K))
+    A = np.tile(pi, (K, 1))
+    lfp = rng.normal(size=(T, K)) * 2.0 - 3.0
+    joint = np.log(pi) + lfp
+    m = joint.max(axis=1, keepdims=True)
+    per_step = m[:, 0] + np.log(np.exp(joint - m).sum(axis=1))
+    post = np.exp(joint - per_step[:, None])
+    xi = post[:-1].T @ post[1:]
+    return np.log(pi), np.log(A), lfp, per_step.sum(), post, xi
+
+
+def test_million_observations_numba():
+    T = 10**6
+    log_pi, log_A, lfp, log_prob, post_cf, xi_cf = _factorised_case(T)
+    assert log_prob < -1e6             # far below what probability space can represent
+    kern = get_kernels("numba")
+    offsets = np.array([0, T])
+    lp, post, xi = kern.forward_backward(log_pi, log_A, lfp, offsets)
+    assert np.isfinite(lp[0])
+    np.testing.assert_allclose(lp[0], log_prob, rtol=1e-10)
+    np.testing.assert_allclose(kern.score(log_pi, log_A, lfp, offsets)[0], log_prob, rtol=1e-10)
+    np.testing.assert_allclose(post, post_cf, rtol=1e-9)
+    np.testing.assert_allclose(xi, xi_cf, rtol=1e-9)
+    vlp, path = kern.viterbi(log_pi, log_A, lfp, offsets)
+    # with i.i.d. states the best path is the best state of each step
+    np.testing.assert_array_equal(path, np.argmax(log_pi + lfp, axis=1))
+    np.testing.assert_allclose(vlp[0], np.max(log_pi + lfp, axis=1).sum(), rtol=1e-10)
+
+
+def test_long_sequence_reference():
+    """The reference on 2 * 10**5 observations (10**6 is slow in pure NumPy), and the
+    numba kernel on the same data."""
+    T = 2 * 10**5
+    log_pi, log_A, lfp, log_prob, _, _ = _factorised_case(T, seed=1)
+    offsets = np.array([0, T])
+    ref = reference.score(log_pi, log_A, lfp, offsets)[0]
+    assert np.isfinite(ref)
+    np.testing.assert_allclose(ref, log_prob, rtol=1e-10)
+    np.testing.assert_allclose(get_kernels("numba").score(log_pi, log_A, lfp, offsets)[0],
+                               ref, rtol=1e-10)
