@@ -52,9 +52,9 @@ class ConvergenceMonitor:
     def report(self, log_prob):
         """Record one E-step's log-likelihood; warn if it fell by more than rounding."""
         if self.verbose:
-            delta = log_prob - self.history[-1] if self.history else np.nan
-            print(f"iter {self.iter + 1:>4d}  log-likelihood {log_prob:.10g}  "
-                  f"delta {delta:+.4g}", file=sys.stderr, flush=True)
+            delta = f"  delta {log_prob - self.history[-1]:+.4g}" if self.history else ""
+            print(f"iter {self.iter + 1:>4d}  log-likelihood {log_prob:.10g}{delta}",
+                  file=sys.stderr, flush=True)
         if self.history:
             prev = self.history[-1]
             # rounding of a sum of many log-terms: relative 1e-9 of the magnitude
