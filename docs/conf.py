@@ -31,3 +31,15 @@ html_theme = "alabaster"
 html_static_path = []
 suppress_warnings = ["myst.header"]
 nitpicky = False
+
+
+def _skip_sklearn_plumbing(app, what, name, obj, skip, options):
+    # scikit-learn's metadata-routing setters (set_fit_request, ...) are generated
+    # per estimator and documented by scikit-learn, not here
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return None
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_sklearn_plumbing)
