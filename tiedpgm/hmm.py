@@ -6,6 +6,15 @@ emission distribution, stored once per group by an emission family
 (:mod:`tiedpgm.emissions`). Baum-Welch sums the posterior-weighted statistics of
 all states of a group before one M-step per group.
 
+Beyond whole-distribution tying (see docs/tying_in_hmms.md): ``tie_params`` shares only
+some emission letters of a group (partial tying; the family then keeps one parameter set
+per state and pools those letters itself); ``sharing="soft"`` replaces hard pooling by a
+MAP pull towards a group centre; ``transmat_ties`` ties transition probabilities (exact
+constrained MLE, :func:`tied_transition_mle`); ``sparse_transitions`` runs the kernels on
+the non-zeros of ``transmat_``; ``allow_missing`` marginalises NaN (or categorical -1);
+``state_mask`` restricts the states of each frame; ``frozen_groups`` keeps chosen groups'
+emissions fixed.
+
 The E-step is exposed as a value, :class:`Stats` (``model.summarize(X, lengths)``),
 that adds with ``+``; ``model.apply_summaries(stats)`` is the M-step. ``fit`` is
 those two inside :func:`tiedpgm.engine.run_em`, so distributed EM only needs to
@@ -20,12 +29,14 @@ from sklearn.exceptions import NotFittedError
 
 from . import ties
 from ._validation import check_lengths, check_letters, check_positive_int, check_stochastic
-from .emissions import CategoricalEmissions, GaussianEmissions, add_stats
+from .emissions import (CategoricalEmissions, GaussianEmissions, GMMEmissions,
+                        PoissonEmissions, add_stats)
 from .emissions.gaussian import COVARIANCE_TYPES
 from .engine import ConvergenceMonitor, run_em
 from .kernels import get_kernels, resolve_backend, safe_log
 
-__all__ = ["Stats", "BaseHMM", "GaussianHMM", "CategoricalHMM"]
+__all__ = ["Stats", "BaseHMM", "GaussianHMM", "CategoricalHMM", "PoissonHMM", "GMMHMM",
+           "TiedMixtureHMM", "tied_transition_mle"]
 
 
 @dataclass
@@ -46,8 +57,10 @@ class Stats:
     trans : ndarray, shape (n_components, n_components)
         Expected transition counts summed over sequences and time.
     emission : dict of str -> ndarray
-        Emission statistics pooled per tie group (leading axis n_groups), named
-        for what they sum (``sum_w``, ``sum_x``, ``sum_xx``, ``sum_xxT``, ``counts``).
+        Emission statistics pooled per tie group (leading axis n_groups; per state under
+        partial or soft tying), named for what they sum (``sum_w``, ``sum_wf`` -- the
+        weight of the observed values per feature --, ``sum_x``, ``sum_xx``, ``sum_xxT``,
+        ``counts``).
     """
 
     log_prob: float
@@ -71,6 +84,174 @@ class Stats:
                      self.trans + other.trans, add_stats(self.emission, other.emission))
 
     __radd__ = __add__
+
+
+#: ``sparse_transitions="auto"`` uses the sparse-transition kernels when the model has at
+#: least this many states ...
+SPARSE_MIN_STATES = 32
+#: ... and at most this fraction of ``transmat_`` is non-zero (cost O(nnz) per frame
+#: instead of O(K^2)).
+SPARSE_MAX_DENSITY = 0.1
+
+
+def check_transmat_ties(transmat_ties, n_components):
+    """Validate ``transmat_ties``: (K, K) integers, equal ids >= 0 share one probability,
+    negative entries are free. Returns int64 (K, K)."""
+    t = np.asarray(transmat_ties)
+    K = n_components
+    if t.shape != (K, K):
+        raise ValueError(f"transmat_ties has shape {t.shape}; expected ({K}, {K}): one tie "
+                         "id per transition (-1 = free, equal ids >= 0 share one probability).")
+    if t.dtype == bool or not np.issubdtype(t.dtype, np.integer):
+        if not (np.issubdtype(t.dtype, np.floating) and np.all(np.isfinite(t))
+                and np.all(t == np.round(t))):
+            raise ValueError(f"transmat_ties has dtype {t.dtype}; expected integer tie ids "
+                             "(-1 = free).")
+    return t.astype(np.int64)
+
+
+def _tie_variables(tt, support):
+    """Map each non-zero transition to a variable: one per tie id, one per free entry.
+
+    Returns (var_of_entry (K, K) int64, -1 outside ``support``; n_vars; names)."""
+    K = tt.shape[0]
+    var = np.full((K, K), -1, dtype=np.int64)
+    ids = np.unique(tt[(tt >= 0) & support])
+    for v, e in enumerate(ids):
+        var[(tt == e) & support] = v
+    free = (tt < 0) & support
+    n_tied = len(ids)
+    var[free] = n_tied + np.arange(int(free.sum()))
+    return var, n_tied + int(free.sum()), ids
+
+
+def check_transmat_respects_ties(transmat, tt):
+    """Raise unless the entries of every tie class of ``transmat`` are equal."""
+    for e in np.unique(tt[tt >= 0]):
+        idx = np.argwhere(tt == e)
+        vals = transmat[tt == e]
+        if not np.allclose(vals, vals[0], rtol=1e-10, atol=0):
+            k = int(np.flatnonzero(~np.isclose(vals, vals[0], rtol=1e-10, atol=0))[0])
+            raise ValueError(
+                f"transmat_ breaks transition tie {int(e)}: entries {tuple(idx[0])} = "
+                f"{vals[0]:.6g} and {tuple(idx[k])} = {vals[k]:.6g} are tied but differ; give "
+                "tied transitions identical values or add 't' to init_params.")
+
+
+def check_transmat_ties_feasible(tt, support):
+    """Raise unless some row-stochastic matrix with every non-zero entry > 0 meets the ties.
+
+    Solved as a small linear programme: maximise ``m`` subject to each variable >= m and
+    each row summing to 1."""
+    from scipy.optimize import linprog
+    var, V, ids = _tie_variables(tt, support)
+    K = tt.shape[0]
+    bad_zero = [int(e) for e in np.unique(tt[tt >= 0])
+                if support[tt == e].any() and not support[tt == e].all()]
+    if bad_zero:
+        e = bad_zero[0]
+        raise ValueError(
+            f"transition tie {e} mixes structural zeros and non-zero entries of transmat_; "
+            "tied transitions must be all zero or all non-zero.")
+    rows = [i for i in range(K) if (var[i] >= 0).any()]
+    A = np.zeros((len(rows), V + 1))
+    for r, i in enumerate(rows):
+        np.add.at(A[r], var[i][var[i] >= 0], 1.0)
+    c = np.zeros(V + 1)
+    c[-1] = -1.0
+    A_ub = np.hstack([-np.eye(V), np.ones((V, 1))])     # m - theta_v <= 0
+    res = linprog(c, A_ub=A_ub, b_ub=np.zeros(V), A_eq=A, b_eq=np.ones(len(rows)),
+                  bounds=[(0, 1)] * V + [(0, 1)], method="highs")
+    if res.status != 0 or -res.fun <= 1e-9:
+        raise ValueError(
+            "transmat_ties cannot be satisfied: no row-stochastic transmat_ has all tied "
+            "entries equal and every non-zero entry positive (e.g. a tie id used twice in one "
+            "row and once, alone, in another); make rows that share a tie id structurally "
+            "compatible.")
+
+
+def tied_transition_mle(counts, tt, support, old, tol=1e-12, max_iter=200):
+    """Exact constrained MLE of a transition matrix with tied entries.
+
+    Maximises ``sum_ij counts_ij log A_ij`` over row-stochastic ``A`` supported on
+    ``support`` with ``A_ij = theta_e`` for all entries of tie id ``e`` (free entries are
+    their own variable). Stationarity gives ``theta_v = C_v / sum_i lambda_i n_iv`` (``C_v``
+    pooled counts, ``n_iv`` occurrences of variable ``v`` in row ``i``); the multipliers
+    ``lambda`` minimise the convex dual ``sum_i lambda_i - sum_v C_v log(n_v . lambda)``,
+    solved by damped Newton. Without ties ``lambda_i`` are the row totals (one step).
+    Rows with no counts keep their old free entries (rescaled).
+
+    Returns
+    -------
+    ndarray, shape (K, K)
+    """
+    counts = np.where(support, counts, 0.0)
+    var, V, _ = _tie_variables(tt, support)
+    K = counts.shape[0]
+    C = np.zeros(V)
+    np.add.at(C, var[support], counts[support])
+    Nmat = np.zeros((K, V))
+    for i in range(K):
+        vi = var[i][var[i] >= 0]
+        np.add.at(Nmat[i], vi, 1.0)
+    pos = C > 0
+    rows = np.flatnonzero(Nmat[:, pos].sum(axis=1) > 0)
+    Np = Nmat[np.ix_(rows, np.flatnonzero(pos))]          # (R, V+)
+    Cp = C[pos]
+    lam = counts[rows].sum(axis=1)
+
+    def dual(l):
+        d = l @ Np
+        if np.any(d <= 0):
+            return np.inf
+        return l.sum() - Cp @ np.log(d)
+
+    f = dual(lam)
+    for _ in range(max_iter):
+        d = lam @ Np
+        grad = 1.0 - Np @ (Cp / d)
+        if np.max(np.abs(grad)) < tol:
+            break
+        H = (Np * (Cp / d ** 2)) @ Np.T
+        step = -np.linalg.lstsq(H, grad, rcond=None)[0]
+        if -(grad @ step) < 1e-12 * max(1.0, abs(f)):
+            # quadratic-convergence region: the decrease is below the resolution of f,
+            # so take the pure Newton step (if it stays in the domain) without a search
+            if np.all((lam + step) @ Np > 0):
+                lam = lam + step
+                f = dual(lam)
+                continue
+        t = 1.0
+        while t > 1e-12:
+            cand = lam + t * step
+            fc = dual(cand)
+            if fc <= f + 1e-4 * t * (grad @ step):
+                break
+            t *= 0.5
+        if t <= 1e-12:
+            break
+        lam, f = cand, fc
+    d = lam @ Np
+    if np.any(d <= 0) or np.max(np.abs(1.0 - Np @ (Cp / d))) > 1e-8:
+        raise ValueError("transition ties: the constrained M-step did not converge; the tie "
+                         "pattern may be unsatisfiable (see check_transmat_ties_feasible).")
+    theta = np.zeros(V)
+    theta[pos] = Cp / (lam @ Np)
+    new = np.where(support, theta[np.maximum(var, 0)], 0.0)
+    resid = np.abs(new.sum(axis=1) - 1.0)
+    for i in range(K):
+        if i in set(rows.tolist()) and resid[i] < 1e-8:
+            continue
+        # a row without counts: keep its tied entries at the new values and its free
+        # entries in their old proportions, if that can sum to 1; else keep the old row
+        free = (tt[i] < 0) & support[i]
+        tied_mass = new[i][~free].sum()
+        old_free = old[i][free].sum()
+        if old_free > 0 and tied_mass < 1:
+            new[i][free] = old[i][free] * (1 - tied_mass) / old_free
+        else:
+            new[i] = old[i]
+    return new
 
 
 _COMMON_DOC = """
@@ -101,7 +282,44 @@ _COMMON_DOC = """
         Accepted for hmmlearn compatibility; every backend works in log space.
     backend : {"auto", "numpy", "numba", "cupy"}
         Kernel backend; "auto" = numba on the CPU. Recorded as ``backend_``.
+    tie_params : str, optional
+        Emission letters shared within tie groups (default: all). E.g. ``"c"`` shares
+        only the covariances of a group while each state keeps its own mean; the M-step
+        is the exact MLE under that constraint. With partial (or soft) tying the family
+        keeps one parameter set per *state*, so ``group_*_`` attributes have one row per
+        state (tied rows equal).
+    sharing : {"hard", "soft"}
+        "soft": every state keeps its own emission parameters and EM maximises
+        ``log L - sharing_strength * sum_k KL(centre_g || state_k)`` (a conjugate-prior
+        MAP pulling the states of a group towards a common centre; see
+        docs/tying_in_hmms.md). ``monitor_.history`` records this objective.
+    sharing_strength : float >= 0
+        kappa of soft tying: 0 = untied, -> infinity = hard tying.
+    transmat_ties : array-like of int, shape (n_components, n_components), optional
+        Transition tie ids: entries with the same id >= 0 share one probability, negative
+        entries are free. The M-step is the exact constrained MLE; zeros of
+        ``transmat_`` stay structural zeros.
+    sparse_transitions : {"auto", True, False}
+        Run forward-backward/Viterbi on the non-zeros of ``transmat_`` only (cost
+        O(nnz) per frame). "auto": when ``n_components >= 32`` and at most 10% of
+        ``transmat_`` is non-zero. Results equal the dense path to rounding.
+    allow_missing : bool
+        Marginalise missing observations: NaN for Gaussian, GMM and Poisson data, the
+        symbol -1 for categorical data. Default False: they are refused.
+    frozen_groups : list of int, optional
+        Tie groups whose emission parameters EM keeps fixed (the others learn).
 """
+
+
+def _common_init(self, tie_params, sharing, sharing_strength, transmat_ties,
+                 sparse_transitions, allow_missing, frozen_groups):
+    self.tie_params = tie_params
+    self.sharing = sharing
+    self.sharing_strength = sharing_strength
+    self.transmat_ties = transmat_ties
+    self.sparse_transitions = sparse_transitions
+    self.allow_missing = allow_missing
+    self.frozen_groups = frozen_groups
 
 
 class BaseHMM(BaseEstimator):
@@ -131,6 +349,50 @@ class BaseHMM(BaseEstimator):
     def _n_groups(self):
         return ties.n_groups_of(self._groups())
 
+    def _tie_letters(self):
+        """Emission letters shared within tie groups (``tie_params``; default all)."""
+        tp_ = getattr(self, "tie_params", None)
+        if tp_ is None:
+            return self._emission_letters
+        if not isinstance(tp_, str):
+            raise TypeError(f"tie_params must be a string of letters from "
+                            f"{self._emission_letters!r}; got {tp_!r}.")
+        unknown = sorted(set(tp_) - set(self._emission_letters))
+        if unknown:
+            raise ValueError(
+                f"tie_params={tp_!r} contains unknown letter(s) {''.join(unknown)!r}; "
+                f"{type(self).__name__} can tie {self._emission_letters!r} "
+                f"(e.g. tie_params='c' shares covariances, means stay per state).")
+        return tp_
+
+    def _sharing(self):
+        sharing = getattr(self, "sharing", "hard")
+        if sharing not in ("hard", "soft"):
+            raise ValueError(f"sharing={sharing!r} is not known; use 'hard' or 'soft'.")
+        if sharing == "soft":
+            k = getattr(self, "sharing_strength", 1.0)
+            if (isinstance(k, bool) or not isinstance(k, numbers.Real) or not np.isfinite(k)
+                    or k < 0):
+                raise ValueError(f"sharing_strength must be a finite number >= 0; got {k!r}.")
+        return sharing
+
+    def _slot_level(self):
+        """True when the family keeps one parameter set per *state* (partial or soft
+        tying) and pools over ``tie_groups`` itself; False when it keeps one per group."""
+        if self.tie_groups is None:
+            return False
+        return (self._sharing() == "soft"
+                or set(self._tie_letters()) != set(self._emission_letters))
+
+    def _slots(self):
+        """State -> emission slot (the family's leading axis)."""
+        if self._slot_level():
+            return np.arange(check_positive_int(self.n_components, "n_components"))
+        return self._groups()
+
+    def _n_slots(self):
+        return ties.n_groups_of(self._slots())
+
     def _family(self, n_features=None, create=True):
         """The emission family holding the group parameters (created on first use).
 
@@ -138,7 +400,7 @@ class BaseHMM(BaseEstimator):
         ``set_params`` takes effect at the next fit.
         """
         fam = self.__dict__.get("_emission")
-        n_groups = self._n_groups()
+        n_groups = self._n_slots()
         if fam is not None and not self._family_matches(fam, n_groups):
             fam = None
         if fam is None:
@@ -148,7 +410,21 @@ class BaseHMM(BaseEstimator):
             self._emission = fam
         else:
             self._configure_family(fam)
+        self._configure_tying(fam)
         return fam
+
+    def _configure_tying(self, fam):
+        """Tell the family how its slots are pooled (partial / soft tying)."""
+        fam.allow_missing = bool(getattr(self, "allow_missing", False))
+        if self._slot_level():
+            fam.slot_groups = self._groups()
+            fam.tied_letters = self._tie_letters()
+            fam.soft_strength = (float(self.sharing_strength) if self._sharing() == "soft"
+                                 else None)
+        else:
+            fam.slot_groups = None
+            fam.tied_letters = ""
+            fam.soft_strength = None
 
     def _family_matches(self, fam, n_groups):
         return fam.n_groups == n_groups
@@ -204,16 +480,22 @@ class BaseHMM(BaseEstimator):
         self._family().set_group_param(name, value)
 
     def _per_state(self, group_values):
-        return group_values[self._groups()]
+        return group_values[self._slots()]
 
-    def _from_per_state(self, attr, value, per_state_axis=0):
-        """Check ``value`` (one entry per state) respects the ties; return one per group."""
+    def _from_per_state(self, attr, value, letter=None):
+        """Check ``value`` (one entry per state) respects the ties; return one per slot.
+
+        Under partial or soft tying the family keeps one entry per state; the values of
+        a hard-tied letter must still agree within each tie group."""
         value = np.array(value, dtype=np.float64, copy=True)
         K = self.n_components
         if value.ndim == 0 or value.shape[0] != K:
             raise ValueError(f"{attr} has shape {value.shape}; expected one entry per state "
                              f"({K}, ...).")
         groups = self._groups()
+        if self._slot_level() and (self._sharing() == "soft" or letter is None
+                                   or letter not in self._tie_letters()):
+            return value
         ok, g, s0, s = ties.is_tie_consistent(value, groups)
         if not ok:
             idx = ties.members(groups)[g].tolist()
@@ -221,6 +503,8 @@ class BaseHMM(BaseEstimator):
                 f"{attr} breaks tie group {g}: states {s0} and {s} are tied (group {g} = "
                 f"states {idx}) but are given different values; give tied states identical "
                 f"values or set group_{attr} (one row per group) instead.")
+        if self._slot_level():
+            return value
         first = np.array([m[0] for m in ties.members(groups)])
         return value[first]
 
@@ -237,6 +521,11 @@ class BaseHMM(BaseEstimator):
                              "or 'map'.")
         check_positive_int(self.n_iter, "n_iter")
         self._groups()
+        self._tie_letters()
+        self._sharing()
+        self._transmat_ties()
+        self._use_sparse()
+        self._check_frozen()
         resolve_backend(self.backend)
 
     def _check_is_fitted(self):
@@ -277,37 +566,133 @@ class BaseHMM(BaseEstimator):
         return get_kernels(getattr(self, "backend_", None) or self.backend)
 
     # -- E-step / M-step as values -----------------------------------------------------------
-    def _log_frameprob(self, X, fam):
-        return np.ascontiguousarray(fam.log_likelihood(X)[:, self._groups()])
+    def _log_frameprob(self, X, fam, state_mask=None):
+        ll = fam.log_likelihood(X)
+        slots = self._slots()
+        if ll.shape[1] == len(slots) and np.array_equal(slots, np.arange(len(slots))):
+            lfp = np.ascontiguousarray(ll)       # one slot per state: no gather needed
+        else:
+            lfp = np.ascontiguousarray(ll[:, slots])
+        if state_mask is not None:
+            lfp = np.where(state_mask, lfp, -np.inf)     # a copy: families may cache ll
+        return lfp
 
-    def _estep(self, X, offsets, fam, kernels):
-        groups = self._groups()
-        lp, post, xi = kernels.forward_backward(
-            safe_log(self._startprob), safe_log(self._transmat),
-            self._log_frameprob(X, fam), offsets)
+    def _check_state_mask(self, state_mask, n_samples, offsets):
+        """Validate a per-frame state mask; return it as bool (n_samples, n_components)."""
+        if state_mask is None:
+            return None
+        m = np.asarray(state_mask)
+        K = self.n_components
+        if m.shape != (n_samples, K):
+            raise ValueError(
+                f"state_mask has shape {m.shape}; expected ({n_samples}, {K}): one row per "
+                "sample of X, one column per state (True = the state is allowed).")
+        if m.dtype != bool:
+            if not (np.issubdtype(m.dtype, np.integer) and np.all((m == 0) | (m == 1))):
+                raise ValueError(f"state_mask has dtype {m.dtype}; expected booleans "
+                                 "(True = the state is allowed at that frame).")
+            m = m.astype(bool)
+        empty = np.flatnonzero(~m.any(axis=1))
+        if empty.size:
+            from .emissions.base import where
+            raise ValueError(
+                f"state_mask allows no state at frame {where(empty[0], offsets)}; every "
+                "frame needs at least one allowed state (a row of all False makes the "
+                "sequence impossible).")
+        return np.ascontiguousarray(m)
+
+    # -- transitions: ties and sparse kernels -------------------------------------------
+    def _transmat_ties(self):
+        """Validated ``transmat_ties`` (K, K) int64 (negative = free) or None."""
+        t = getattr(self, "transmat_ties", None)
+        if t is None:
+            return None
+        return check_transmat_ties(t, self.n_components)
+
+    def _use_sparse(self):
+        """Whether the sparse-transition kernels run (see ``sparse_transitions``)."""
+        opt = getattr(self, "sparse_transitions", "auto")
+        if opt not in ("auto", True, False):
+            raise ValueError(f"sparse_transitions={opt!r} is not known; use 'auto', True "
+                             "or False.")
+        if opt is False or "_transmat" not in self.__dict__:
+            return False
+        if opt is True:
+            return True
+        K = self.n_components
+        return K >= SPARSE_MIN_STATES and (
+            np.count_nonzero(self._transmat) <= SPARSE_MAX_DENSITY * K * K)
+
+    def _sparse_kernels(self, kernels):
+        backend = getattr(self, "backend_", None) or resolve_backend(self.backend)
+        if backend == "numba":
+            from .kernels import sparse_numba as sk
+        else:
+            from .kernels import sparse_reference as sk
+        return sk
+
+    def _sparse_transmat(self):
+        """CSR/CSC form of ``transmat_``, rebuilt only when ``transmat_`` changed."""
+        from .kernels.sparse_reference import to_sparse
+        cache = self.__dict__.get("_sparse_cache")
+        # (identity and content: transmat_ can be edited in place through the getter)
+        if (cache is not None and cache[0] is self._transmat
+                and np.array_equal(cache[2], self._transmat)):
+            return cache[1]
+        sp = to_sparse(self._transmat)
+        self.__dict__["_sparse_cache"] = (self._transmat, sp, self._transmat.copy())
+        return sp
+
+    def _run_fb(self, kernels, lfp, offsets):
+        lsp = safe_log(self._startprob)
+        if self._use_sparse():
+            sk = self._sparse_kernels(kernels)
+            return sk.forward_backward(lsp, self._sparse_transmat(), lfp, offsets)
+        return kernels.forward_backward(lsp, safe_log(self._transmat), lfp, offsets)
+
+    def _run_score(self, kernels, lfp, offsets):
+        lsp = safe_log(self._startprob)
+        if self._use_sparse():
+            return self._sparse_kernels(kernels).score(lsp, self._sparse_transmat(), lfp,
+                                                       offsets)
+        return kernels.score(lsp, safe_log(self._transmat), lfp, offsets)
+
+    def _run_viterbi(self, kernels, lfp, offsets):
+        lsp = safe_log(self._startprob)
+        if self._use_sparse():
+            return self._sparse_kernels(kernels).viterbi(lsp, self._sparse_transmat(), lfp,
+                                                         offsets)
+        return kernels.viterbi(lsp, safe_log(self._transmat), lfp, offsets)
+
+    # -- E-step / M-step as values -----------------------------------------------------------
+    def _estep(self, X, offsets, fam, kernels, state_mask=None):
+        slots = self._slots()
+        lp, post, xi = self._run_fb(kernels, self._log_frameprob(X, fam, state_mask), offsets)
         bad = np.flatnonzero(~np.isfinite(lp))
         if bad.size:
             raise ValueError(
                 f"sequence {int(bad[0])} has probability 0 under the current parameters "
-                f"(log-likelihood {lp[bad[0]]}); a structural zero in startprob_/transmat_ "
-                "or an emission probability of 0 forbids it.")
-        if fam.n_groups == len(groups) and np.array_equal(groups, np.arange(len(groups))):
-            gpost = post                      # untied: nothing to pool
+                f"(log-likelihood {lp[bad[0]]}); a structural zero in startprob_/transmat_, "
+                "the state_mask or an emission probability of 0 forbids it.")
+        if fam.n_groups == len(slots) and np.array_equal(slots, np.arange(len(slots))):
+            gpost = post                      # one slot per state: nothing to pool
         else:
-            gpost = post @ ties.onehot(groups, fam.n_groups)   # sum over each group's states
+            gpost = post @ ties.onehot(slots, fam.n_groups)   # sum over each group's states
         est = fam.empty_stats()
         fam.accumulate(est, X, gpost)
         return Stats(log_prob=float(lp.sum()), n_sequences=len(offsets) - 1,
                      n_samples=int(X.shape[0]), start=post[offsets[:-1]].sum(axis=0),
                      trans=np.asarray(xi, dtype=np.float64), emission=est)
 
-    def summarize(self, X, lengths=None):
+    def summarize(self, X, lengths=None, state_mask=None):
         """E-step under the current parameters, returned as a value.
 
         Parameters
         ----------
         X : array-like, shape (n_samples, n_features)
         lengths : array-like of int, shape (n_sequences,), optional
+        state_mask : array-like of bool, shape (n_samples, n_components), optional
+            States each frame may occupy (see :meth:`fit`).
 
         Returns
         -------
@@ -319,14 +704,44 @@ class BaseHMM(BaseEstimator):
         self._check_is_fitted()
         fam = self._family()
         X, offsets = self._validate_X(X, lengths, fam)
-        return self._estep(X, offsets, fam, self._kernels())
+        mask = self._check_state_mask(state_mask, X.shape[0], offsets)
+        return self._estep(X, offsets, fam, self._kernels(), mask)
+
+    def _frozen_slots(self, fam):
+        """Bool (n_slots,): slots whose emission parameters ``frozen_groups`` keeps fixed."""
+        fg = self._check_frozen()
+        if fg is None:
+            return None
+        groups = self._groups()
+        frozen_state = np.isin(groups, fg)
+        slots = self._slots()
+        out = np.zeros(fam.n_groups, dtype=bool)
+        out[slots[frozen_state]] = True
+        return out
+
+    def _check_frozen(self):
+        fg = getattr(self, "frozen_groups", None)
+        if fg is None or len(np.atleast_1d(fg)) == 0:
+            return None
+        groups = self._groups()
+        G = ties.n_groups_of(groups)
+        fg = np.atleast_1d(np.asarray(fg))
+        if not np.issubdtype(fg.dtype, np.integer) or fg.ndim != 1:
+            raise ValueError(f"frozen_groups must be a list of tie-group ids; got {fg.tolist()}.")
+        bad = fg[(fg < 0) | (fg >= G)]
+        if bad.size:
+            raise ValueError(f"frozen_groups names group {int(bad[0])} but the model has "
+                             f"{G} tie groups (ids 0..{G - 1}).")
+        return fg
 
     def apply_summaries(self, stats):
         """M-step: re-estimate the parameters in ``params`` from pooled ``stats``.
 
         Start and transition probabilities use their Dirichlet priors; entries that
-        are exactly zero stay zero (structural zeros). A state (or group) that
-        received no posterior weight keeps its parameters.
+        are exactly zero stay zero (structural zeros). With ``transmat_ties`` the
+        transition update is the exact constrained MLE (see :func:`tied_transition_mle`).
+        A state (or group) that received no posterior weight keeps its parameters, and
+        so do the groups in ``frozen_groups``.
 
         Parameters
         ----------
@@ -342,11 +757,29 @@ class BaseHMM(BaseEstimator):
         if "t" in self.params:
             new = np.maximum(self.transmat_prior - 1.0 + stats.trans, 0.0)
             new = np.where(self._transmat == 0, 0.0, new)
-            total = new.sum(axis=1, keepdims=True)
-            ok = total[:, 0] > 0
-            self._transmat = np.where(ok[:, None], new / np.where(total > 0, total, 1.0),
-                                      self._transmat)
+            tt = self._transmat_ties()
+            if tt is not None:
+                self._transmat = tied_transition_mle(new, tt, self._transmat != 0,
+                                                     self._transmat)
+            else:
+                total = new.sum(axis=1, keepdims=True)
+                ok = total[:, 0] > 0
+                self._transmat = np.where(ok[:, None], new / np.where(total > 0, total, 1.0),
+                                          self._transmat)
+        frozen = self._frozen_slots(fam)
+        if frozen is not None:
+            before = {k: np.array(v, copy=True) for k, v in fam.get_arrays().items()}
         fam.m_step(stats.emission, self.params)
+        if frozen is not None:
+            for name, old in before.items():
+                cur = getattr(fam, name)
+                if (isinstance(fam, GaussianEmissions) and name == "covars"
+                        and fam.covariance_type == "tied"):
+                    continue          # one covariance shared by all states: no group axis
+                if cur.ndim and cur.shape[0] == fam.n_groups:
+                    cur = np.array(cur, copy=True)
+                    cur[frozen] = old[frozen]
+                    setattr(fam, name, cur)
         return self
 
     # -- fit ------------------------------------------------------------------------------
@@ -357,9 +790,19 @@ class BaseHMM(BaseEstimator):
             self._startprob = rng.dirichlet(np.full(K, init))
         if "t" in self.init_params:
             self._transmat = rng.dirichlet(np.full(K, init), size=K)
+        tt = self._transmat_ties()
+        if tt is not None and "_transmat" in self.__dict__:
+            check_transmat_ties_feasible(tt, self._transmat != 0)
+            if "t" in self.init_params:
+                # project the random start onto the tie constraints (the constrained
+                # MLE with the random matrix as counts)
+                self._transmat = tied_transition_mle(self._transmat, tt,
+                                                     self._transmat != 0, self._transmat)
+            else:
+                check_transmat_respects_ties(self._transmat, tt)
         fam.initialize(X, rng, self.init_params)
 
-    def fit(self, X, lengths=None):
+    def fit(self, X, lengths=None, state_mask=None):
         """Estimate parameters by Baum-Welch EM, pooling statistics within tie groups.
 
         Parameters
@@ -368,6 +811,10 @@ class BaseHMM(BaseEstimator):
             Sequences concatenated along axis 0.
         lengths : array-like of int, shape (n_sequences,), optional
             Length of each sequence in ``X``; must sum to ``n_samples``.
+        state_mask : array-like of bool, shape (n_samples, n_components), optional
+            ``state_mask[t, k]`` False forbids state ``k`` at frame ``t`` (partially
+            labelled sequences): the E-step gives it posterior exactly 0. Every frame
+            needs at least one allowed state.
 
         Returns
         -------
@@ -381,6 +828,7 @@ class BaseHMM(BaseEstimator):
         if set(self._emission_letters) <= set(self.init_params):
             self._forget_data_shape(fam)
         X, offsets = self._validate_X(X, lengths, fam)
+        mask = self._check_state_mask(state_mask, X.shape[0], offsets)
         self._init(X, rng, fam)
         try:
             self._check_is_fitted()
@@ -393,37 +841,39 @@ class BaseHMM(BaseEstimator):
         self.monitor_ = ConvergenceMonitor(self.tol, self.n_iter, self.verbose)
 
         def e_step():
-            stats = self._estep(X, offsets, fam, kernels)
-            return stats.log_prob, stats
+            stats = self._estep(X, offsets, fam, kernels, mask)
+            return stats.log_prob + fam.log_prior(), stats
 
         run_em(e_step, self.apply_summaries, self.monitor_)
         return self
 
     # -- inference ------------------------------------------------------------------------
-    def _prepare(self, X, lengths):
+    def _prepare(self, X, lengths, state_mask=None):
         self._check_hyper()
         self._check_is_fitted()
         fam = self._family()
         X, offsets = self._validate_X(X, lengths, fam)
-        return X, offsets, fam, self._kernels()
+        mask = self._check_state_mask(state_mask, X.shape[0], offsets)
+        return X, offsets, fam, self._kernels(), mask
 
-    def score(self, X, lengths=None):
+    def score(self, X, lengths=None, state_mask=None):
         """Total log-likelihood of ``X``.
 
         Parameters
         ----------
         X : array-like, shape (n_samples, n_features)
         lengths : array-like of int, shape (n_sequences,), optional
+        state_mask : array-like of bool, shape (n_samples, n_components), optional
+            Restrict the states of each frame (see :meth:`fit`).
 
         Returns
         -------
         float
         """
-        X, offsets, fam, k = self._prepare(X, lengths)
-        return float(np.sum(k.score(safe_log(self._startprob), safe_log(self._transmat),
-                                    self._log_frameprob(X, fam), offsets)))
+        X, offsets, fam, k, mask = self._prepare(X, lengths, state_mask)
+        return float(np.sum(self._run_score(k, self._log_frameprob(X, fam, mask), offsets)))
 
-    def score_samples(self, X, lengths=None):
+    def score_samples(self, X, lengths=None, state_mask=None):
         """Log-likelihood and state posteriors.
 
         Returns
@@ -431,16 +881,15 @@ class BaseHMM(BaseEstimator):
         log_prob : float
         posteriors : ndarray, shape (n_samples, n_components)
         """
-        X, offsets, fam, k = self._prepare(X, lengths)
-        lp, post, _ = k.forward_backward(safe_log(self._startprob), safe_log(self._transmat),
-                                         self._log_frameprob(X, fam), offsets)
+        X, offsets, fam, k, mask = self._prepare(X, lengths, state_mask)
+        lp, post, _ = self._run_fb(k, self._log_frameprob(X, fam, mask), offsets)
         return float(np.sum(lp)), post
 
-    def predict_proba(self, X, lengths=None):
+    def predict_proba(self, X, lengths=None, state_mask=None):
         """State posteriors P(state_t = k | sequence), shape (n_samples, n_components)."""
-        return self.score_samples(X, lengths)[1]
+        return self.score_samples(X, lengths, state_mask)[1]
 
-    def decode(self, X, lengths=None, algorithm=None):
+    def decode(self, X, lengths=None, algorithm=None, state_mask=None):
         """Most likely states.
 
         Parameters
@@ -453,6 +902,8 @@ class BaseHMM(BaseEstimator):
             of each sample separately; its log-prob is the **sum of the logs** of the
             maximal posteriors, ``sum_t log max_k P(state_t = k | X)`` (hmmlearn
             0.3 sums the probabilities instead). Default: ``self.algorithm``.
+        state_mask : array-like of bool, shape (n_samples, n_components), optional
+            Restrict the states of each frame (see :meth:`fit`).
 
         Returns
         -------
@@ -462,20 +913,20 @@ class BaseHMM(BaseEstimator):
         algorithm = self.algorithm if algorithm is None else algorithm
         if algorithm not in ("viterbi", "map"):
             raise ValueError(f"algorithm={algorithm!r} is not known; use 'viterbi' or 'map'.")
-        X, offsets, fam, k = self._prepare(X, lengths)
-        lsp, ltm = safe_log(self._startprob), safe_log(self._transmat)
-        lfp = self._log_frameprob(X, fam)
+        X, offsets, fam, k, mask = self._prepare(X, lengths, state_mask)
+        lfp = self._log_frameprob(X, fam, mask)
         if algorithm == "viterbi":
-            lp, states = k.viterbi(lsp, ltm, lfp, offsets)
+            lp, states = self._run_viterbi(k, lfp, offsets)
             return float(np.sum(lp)), np.asarray(states, dtype=np.int64)
-        _, post, _ = k.forward_backward(lsp, ltm, lfp, offsets)
+        _, post, _ = self._run_fb(k, lfp, offsets)
         states = np.argmax(post, axis=1)
         with np.errstate(divide="ignore"):
             return float(np.sum(np.log(post[np.arange(len(states)), states]))), states
 
-    def predict(self, X, lengths=None):
+    def predict(self, X, lengths=None, state_mask=None):
         """Most likely state of each sample (``decode(...)[1]``), shape (n_samples,)."""
-        return self.decode(X, lengths)[1]
+        return self.decode(X, lengths, state_mask=state_mask)[1]
+
 
     def sample(self, n_samples=1, random_state=None, currstate=None):
         """Generate one sequence from the model.
@@ -497,7 +948,7 @@ class BaseHMM(BaseEstimator):
         n_samples = check_positive_int(n_samples, "n_samples")
         rng = np.random.default_rng(self.random_state if random_state is None else random_state)
         fam = self._family()
-        groups = self._groups()
+        groups = self._slots()
         K = self.n_components
         cum_s = np.cumsum(self._startprob)
         cum_t = np.cumsum(self._transmat, axis=1)
@@ -533,17 +984,30 @@ class BaseHMM(BaseEstimator):
     def n_parameters(self):
         """Free scalar parameters estimated by ``fit`` (letters in ``params``), after tying.
 
-        Emission parameters count once per tie group. A start/transition entry that
-        is exactly zero is structural and not counted: ``startprob_`` contributes
-        (non-zeros - 1), each row of ``transmat_`` (its non-zeros - 1). For a dense
-        untied model this equals hmmlearn's count.
+        Emission parameters count once per tie group (per letter under partial tying;
+        once per state under soft tying). A start/transition entry that is exactly zero
+        is structural and not counted: ``startprob_`` contributes (non-zeros - 1), each
+        row of ``transmat_`` (its non-zeros - 1); with ``transmat_ties``, one per tie id
+        and free entry minus the number of independent row constraints. For a dense untied model this equals
+        hmmlearn's count.
         """
         self._check_is_fitted()
         n = 0
         if "s" in self.params:
             n += int(np.count_nonzero(self._startprob)) - 1
         if "t" in self.params:
-            n += int(np.sum(np.maximum(np.count_nonzero(self._transmat, axis=1) - 1, 0)))
+            tt = self._transmat_ties()
+            if tt is None:
+                n += int(np.sum(np.maximum(np.count_nonzero(self._transmat, axis=1) - 1, 0)))
+            else:
+                # one scalar per tie id / free entry, minus the independent row constraints
+                # (rows with the same tie pattern impose the same constraint: use its rank)
+                support = self._transmat != 0
+                var, V, _ = _tie_variables(tt, support)
+                Nmat = np.zeros((self.n_components, V))
+                for i in range(self.n_components):
+                    np.add.at(Nmat[i], var[i][var[i] >= 0], 1.0)
+                n += V - int(np.linalg.matrix_rank(Nmat))
         return n + self._family().n_parameters(self.params)
 
     def aic(self, X, lengths=None):
@@ -598,7 +1062,9 @@ class GaussianHMM(BaseHMM):
                  startprob_prior=1.0, transmat_prior=1.0, means_prior=0, means_weight=0,
                  covars_prior=1e-2, covars_weight=1, algorithm="viterbi", random_state=None,
                  n_iter=10, tol=1e-2, verbose=False, params="stmc", init_params="stmc",
-                 implementation="log", tie_groups=None, backend="auto"):
+                 implementation="log", tie_groups=None, backend="auto", tie_params=None, sharing="hard",
+                 sharing_strength=1.0, transmat_ties=None, sparse_transitions="auto",
+                 allow_missing=False, frozen_groups=None):
         self.n_components = n_components
         self.covariance_type = covariance_type
         self.min_covar = min_covar
@@ -618,6 +1084,8 @@ class GaussianHMM(BaseHMM):
         self.implementation = implementation
         self.tie_groups = tie_groups
         self.backend = backend
+        _common_init(self, tie_params, sharing, sharing_strength, transmat_ties,
+                     sparse_transitions, allow_missing, frozen_groups)
 
     def _check_hyper(self):
         super()._check_hyper()
@@ -681,7 +1149,7 @@ class GaussianHMM(BaseHMM):
 
     @means_.setter
     def means_(self, value):
-        self._set_group_param("means", self._from_per_state("means_", value))
+        self._set_group_param("means", self._from_per_state("means_", value, "m"))
 
     @property
     def covars_(self):
@@ -719,7 +1187,7 @@ class GaussianHMM(BaseHMM):
         if a.ndim == 0 or a.shape[0] != K:
             raise ValueError(f"covars_ has shape {a.shape}; expected one entry per state "
                              f"({K}, ...) for covariance_type={ct!r}.")
-        self._set_group_param("covars", self._from_per_state("covars_", a))
+        self._set_group_param("covars", self._from_per_state("covars_", a, "c"))
 
 
 class CategoricalHMM(BaseHMM):
@@ -752,7 +1220,9 @@ class CategoricalHMM(BaseHMM):
     def __init__(self, n_components=1, startprob_prior=1.0, transmat_prior=1.0, *,
                  emissionprob_prior=1.0, n_features=None, algorithm="viterbi",
                  random_state=None, n_iter=10, tol=1e-2, verbose=False, params="ste",
-                 init_params="ste", implementation="log", tie_groups=None, backend="auto"):
+                 init_params="ste", implementation="log", tie_groups=None, backend="auto", tie_params=None, sharing="hard",
+                 sharing_strength=1.0, transmat_ties=None, sparse_transitions="auto",
+                 allow_missing=False, frozen_groups=None):
         self.n_components = n_components
         self.startprob_prior = startprob_prior
         self.transmat_prior = transmat_prior
@@ -768,6 +1238,8 @@ class CategoricalHMM(BaseHMM):
         self.implementation = implementation
         self.tie_groups = tie_groups
         self.backend = backend
+        _common_init(self, tie_params, sharing, sharing_strength, transmat_ties,
+                     sparse_transitions, allow_missing, frozen_groups)
 
     def _family_param_names(self):
         return CategoricalEmissions.param_names
@@ -808,4 +1280,306 @@ class CategoricalHMM(BaseHMM):
 
     @emissionprob_.setter
     def emissionprob_(self, value):
-        self._set_group_param("emissionprob", self._from_per_state("emissionprob_", value))
+        self._set_group_param("emissionprob",
+                              self._from_per_state("emissionprob_", value, "e"))
+
+
+class PoissonHMM(BaseHMM):
+    __doc__ = """Hidden Markov model with independent Poisson counts, rates shared within tie groups.
+
+    Parameters
+    ----------""" + _COMMON_DOC + """
+    lambdas_prior, lambdas_weight : float or array, shape (n_groups, n_features)
+        Gamma prior on the rates: ``lambdas = (lambdas_prior + sum_x) / (lambdas_weight +
+        sum_w)``; 0, 0 (default) = maximum likelihood, as hmmlearn 0.3 (whose update with
+        a non-zero prior uses the total weight of all states instead of ``sum_w``).
+
+    Letters: 's' startprob, 't' transmat, 'l' lambdas.
+
+    Attributes
+    ----------
+    startprob_, transmat_
+    lambdas_ : ndarray, shape (n_components, n_features)
+        Per-state view of ``group_lambdas_``; assignable if tied states agree.
+    group_lambdas_ : ndarray, shape (n_groups, n_features)
+    monitor_, backend_
+    """
+
+    _emission_letters = "l"
+
+    def __init__(self, n_components=1, startprob_prior=1.0, transmat_prior=1.0,
+                 lambdas_prior=0.0, lambdas_weight=0.0, algorithm="viterbi",
+                 random_state=None, n_iter=10, tol=1e-2, verbose=False, params="stl",
+                 init_params="stl", implementation="log", tie_groups=None, backend="auto",
+                 tie_params=None, sharing="hard", sharing_strength=1.0, transmat_ties=None,
+                 sparse_transitions="auto", allow_missing=False, frozen_groups=None):
+        self.n_components = n_components
+        self.startprob_prior = startprob_prior
+        self.transmat_prior = transmat_prior
+        self.lambdas_prior = lambdas_prior
+        self.lambdas_weight = lambdas_weight
+        self.algorithm = algorithm
+        self.random_state = random_state
+        self.n_iter = n_iter
+        self.tol = tol
+        self.verbose = verbose
+        self.params = params
+        self.init_params = init_params
+        self.implementation = implementation
+        self.tie_groups = tie_groups
+        self.backend = backend
+        _common_init(self, tie_params, sharing, sharing_strength, transmat_ties,
+                     sparse_transitions, allow_missing, frozen_groups)
+
+    def _family_param_names(self):
+        return PoissonEmissions.param_names
+
+    def _make_family(self, n_groups, n_features):
+        fam = PoissonEmissions(n_groups, n_features)
+        self._configure_family(fam)
+        return fam
+
+    def _configure_family(self, fam):
+        fam.lambdas_prior = self.lambdas_prior
+        fam.lambdas_weight = self.lambdas_weight
+
+    @property
+    def n_features(self):
+        fam = self._family(create=False)
+        if fam is None or fam.n_features is None:
+            raise AttributeError("n_features is not known before fit or parameter assignment.")
+        return fam.n_features
+
+    @property
+    def group_lambdas_(self):
+        """ndarray, shape (n_groups, n_features): one rate vector per tie group."""
+        return self._get_group_param("lambdas")
+
+    @group_lambdas_.setter
+    def group_lambdas_(self, value):
+        self._set_group_param("lambdas", value)
+
+    @property
+    def lambdas_(self):
+        """ndarray, shape (n_components, n_features): per-state view of group_lambdas_."""
+        return self._per_state(self.group_lambdas_)
+
+    @lambdas_.setter
+    def lambdas_(self, value):
+        self._set_group_param("lambdas", self._from_per_state("lambdas_", value, "l"))
+
+
+class GMMHMM(BaseHMM):
+    __doc__ = """Hidden Markov model with Gaussian-mixture emissions shared within tie groups.
+
+    Parameters
+    ----------""" + _COMMON_DOC + """
+    n_mix : int
+        Number of Gaussian components per mixture.
+    covariance_type : {"spherical", "diag", "full", "tied"}
+        "tied": the components of one mixture share a full covariance (hmmlearn's meaning).
+    covars_centre : {"new", "previous"}
+        Centre of the covariance update: "new" (default) the means just re-estimated
+        (the exact M-step); "previous" the means of the E-step, which reproduces
+        hmmlearn 0.3's GMMHMM exactly (a generalised-EM step).
+    min_covar : float
+        Added to the data covariance that initialises ``covars_``; floor on variances.
+    weights_prior, means_prior, means_weight, covars_prior, covars_weight
+        Conjugate priors as hmmlearn 0.3's GMMHMM; the ``None`` covariance defaults give
+        the maximum-likelihood update for every covariance type.
+
+    ``tie_params`` letters: 'w' weights, 'm' means, 'c' covars; ``"mc"`` shares the
+    Gaussian codebook of a group while each state keeps its own weights (see
+    :class:`TiedMixtureHMM`). Tying means but not covariances is refused (no closed form).
+    ``sharing="soft"`` pulls each state's weights and each of its components (matched by
+    index) towards the group's centre.
+
+    Letters: 's' startprob, 't' transmat, 'm' means, 'c' covars, 'w' weights.
+
+    Attributes
+    ----------
+    weights_ : ndarray, shape (n_components, n_mix)
+    means_ : ndarray, shape (n_components, n_mix, n_features)
+    covars_ : ndarray, hmmlearn's compact shapes: (n_components, n_mix) spherical,
+        (n_components, n_mix, n_features) diag, (n_components, n_mix, n_features,
+        n_features) full, (n_components, n_features, n_features) tied.
+    group_weights_, group_means_, group_covars_ : one row per tie group (per state under
+        partial tying).
+    """
+
+    _emission_letters = "mcw"
+
+    def __init__(self, n_components=1, n_mix=1, min_covar=1e-3, startprob_prior=1.0,
+                 transmat_prior=1.0, weights_prior=1.0, means_prior=0.0, means_weight=0.0,
+                 covars_prior=None, covars_weight=None, algorithm="viterbi",
+                 covariance_type="diag", random_state=None, n_iter=10, tol=1e-2,
+                 verbose=False, params="stmcw", init_params="stmcw", implementation="log",
+                 tie_groups=None, backend="auto", tie_params=None, sharing="hard",
+                 sharing_strength=1.0, transmat_ties=None, sparse_transitions="auto",
+                 allow_missing=False, frozen_groups=None, covars_centre="new"):
+        self.n_components = n_components
+        self.n_mix = n_mix
+        self.covars_centre = covars_centre
+        self.min_covar = min_covar
+        self.startprob_prior = startprob_prior
+        self.transmat_prior = transmat_prior
+        self.weights_prior = weights_prior
+        self.means_prior = means_prior
+        self.means_weight = means_weight
+        self.covars_prior = covars_prior
+        self.covars_weight = covars_weight
+        self.algorithm = algorithm
+        self.covariance_type = covariance_type
+        self.random_state = random_state
+        self.n_iter = n_iter
+        self.tol = tol
+        self.verbose = verbose
+        self.params = params
+        self.init_params = init_params
+        self.implementation = implementation
+        self.tie_groups = tie_groups
+        self.backend = backend
+        _common_init(self, tie_params, sharing, sharing_strength, transmat_ties,
+                     sparse_transitions, allow_missing, frozen_groups)
+
+    def _check_hyper(self):
+        super()._check_hyper()
+        if self.covariance_type not in COVARIANCE_TYPES:
+            raise ValueError(
+                f"covariance_type={self.covariance_type!r} is not known; use one of "
+                f"{', '.join(repr(c) for c in COVARIANCE_TYPES)}.")
+        check_positive_int(self.n_mix, "n_mix")
+        if self.covars_centre not in ("new", "previous"):
+            raise ValueError(f"covars_centre={self.covars_centre!r} is not known; use 'new' "
+                             "or 'previous'.")
+        tl = self._tie_letters()
+        if "m" in tl and "c" not in tl:
+            raise ValueError(
+                f"tie_params={tl!r} ties the mixture means but not the covariances; this "
+                "constraint has no closed-form M-step for mixtures: use 'mc' (a shared "
+                "codebook) or 'c'.")
+
+    def _family_param_names(self):
+        return GMMEmissions.param_names
+
+    def _family_matches(self, fam, n_groups):
+        return (fam.n_groups == n_groups and fam.covariance_type == self.covariance_type
+                and fam.n_mix == self.n_mix)
+
+    def _make_family(self, n_groups, n_features):
+        if self.covariance_type not in COVARIANCE_TYPES:
+            raise ValueError(
+                f"covariance_type={self.covariance_type!r} is not known; use one of "
+                f"{', '.join(repr(c) for c in COVARIANCE_TYPES)}.")
+        fam = GMMEmissions(n_groups, n_features, n_mix=check_positive_int(self.n_mix, "n_mix"),
+                           covariance_type=self.covariance_type)
+        self._configure_family(fam)
+        return fam
+
+    def _configure_family(self, fam):
+        for name in ("min_covar", "weights_prior", "means_prior", "means_weight",
+                     "covars_prior", "covars_weight", "covars_centre"):
+            setattr(fam, name, getattr(self, name))
+
+    @property
+    def n_features(self):
+        fam = self._family(create=False)
+        if fam is None or fam.n_features is None:
+            raise AttributeError("n_features is not known before fit or parameter assignment.")
+        return fam.n_features
+
+    def _group_prop(name, doc):
+        def get(self):
+            return self._get_group_param(name)
+
+        def set_(self, value):
+            self._set_group_param(name, value)
+        return property(get, set_, doc=doc)
+
+    def _state_prop(name, letter, doc):
+        def get(self):
+            return self._per_state(self._get_group_param(name))
+
+        def set_(self, value):
+            self._set_group_param(name, self._from_per_state(f"{name}_", value, letter))
+        return property(get, set_, doc=doc)
+
+    group_weights_ = _group_prop("weights", "ndarray (n_groups, n_mix): mixture weights.")
+    group_means_ = _group_prop("means", "ndarray (n_groups, n_mix, n_features).")
+    group_covars_ = _group_prop("covars", "Covariances per group, compact shape.")
+    weights_ = _state_prop("weights", "w", "ndarray (n_components, n_mix), per state.")
+    means_ = _state_prop("means", "m", "ndarray (n_components, n_mix, n_features), per state.")
+    covars_ = _state_prop("covars", "c", "Covariances per state, hmmlearn's compact shape.")
+    del _group_prop, _state_prop
+
+
+class TiedMixtureHMM(GMMHMM):
+    __doc__ = """Tied-mixture (semi-continuous) HMM: one Gaussian codebook per tie group.
+
+    All states of a tie group share the ``n_mix`` Gaussians (means and covariances) of
+    the group's codebook; every state keeps its own mixture weights (HTK's tied-mixture
+    systems). ``tie_groups=None`` (default) = one codebook shared by all states. This is
+    :class:`GMMHMM` with ``tie_params="mc"``; the M-step pools the component statistics
+    of all states of a codebook.
+
+    Parameters
+    ----------
+    As :class:`GMMHMM` (``tie_params`` is fixed to ``"mc"``); ``tie_groups`` assigns each
+    state to a codebook.
+
+    Attributes
+    ----------
+    weights_ : ndarray, shape (n_components, n_mix)     per-state weights
+    codebook_means_ : ndarray, shape (n_codebooks, n_mix, n_features)
+    codebook_covars_ : ndarray, codebook covariances (compact shape)
+    means_, covars_ : per-state views of the codebook of each state
+    """
+
+    def __init__(self, n_components=1, n_mix=8, min_covar=1e-3, startprob_prior=1.0,
+                 transmat_prior=1.0, weights_prior=1.0, means_prior=0.0, means_weight=0.0,
+                 covars_prior=None, covars_weight=None, algorithm="viterbi",
+                 covariance_type="diag", random_state=None, n_iter=10, tol=1e-2,
+                 verbose=False, params="stmcw", init_params="stmcw", implementation="log",
+                 tie_groups=None, backend="auto", transmat_ties=None,
+                 sparse_transitions="auto", allow_missing=False, frozen_groups=None,
+                 covars_centre="new"):
+        super().__init__(
+            n_components=n_components, n_mix=n_mix, min_covar=min_covar,
+            startprob_prior=startprob_prior, transmat_prior=transmat_prior,
+            weights_prior=weights_prior, means_prior=means_prior, means_weight=means_weight,
+            covars_prior=covars_prior, covars_weight=covars_weight, algorithm=algorithm,
+            covariance_type=covariance_type, random_state=random_state, n_iter=n_iter,
+            tol=tol, verbose=verbose, params=params, init_params=init_params,
+            implementation=implementation, tie_groups=tie_groups, backend=backend,
+            transmat_ties=transmat_ties, sparse_transitions=sparse_transitions,
+            allow_missing=allow_missing, frozen_groups=frozen_groups,
+            covars_centre=covars_centre)
+        del self.tie_params, self.sharing, self.sharing_strength
+
+    tie_params = "mc"
+    sharing = "hard"
+    sharing_strength = 1.0
+
+    def _groups(self):
+        n = check_positive_int(self.n_components, "n_components")
+        if self.tie_groups is None:
+            return np.zeros(n, dtype=np.int64)
+        return ties.check_tie_groups(self.tie_groups, n)
+
+    def _slot_level(self):
+        return True
+
+    def _codebook(self, name):
+        arr = self._get_group_param(name)
+        first = np.array([m[0] for m in ties.members(self._groups())])
+        return arr[first]
+
+    @property
+    def codebook_means_(self):
+        """ndarray (n_codebooks, n_mix, n_features): the shared Gaussian means."""
+        return self._codebook("means")
+
+    @property
+    def codebook_covars_(self):
+        """Codebook covariances, one per tie group (compact shape)."""
+        return self._codebook("covars")

@@ -5,6 +5,8 @@ See :mod:`tiedpgm.emissions.base` for the interface and its extension points.
 from .base import EmissionFamily, add_stats
 from .categorical import CategoricalEmissions
 from .gaussian import COVARIANCE_TYPES, GaussianEmissions
+from .gmm import GMMEmissions
+from .poisson import PoissonEmissions
 
 __all__ = ["EmissionFamily", "add_stats", "CategoricalEmissions", "GaussianEmissions",
-           "COVARIANCE_TYPES"]
+           "COVARIANCE_TYPES", "PoissonEmissions", "GMMEmissions"]

@@ -63,6 +63,15 @@ class EmissionFamily:
 
     letters = ""
     param_names = ()
+    #: (n_slots,) coarse tie group of each slot when the HMM keeps one parameter set per
+    #: state (partial or soft tying); None = every slot is already a tie group.
+    slot_groups = None
+    #: letters whose statistics are pooled over ``slot_groups`` (hard partial tying).
+    tied_letters = ""
+    #: soft tying strength kappa (None = hard tying).
+    soft_strength = None
+    #: whether missing observations (NaN, or the categorical sentinel -1) are marginalised.
+    allow_missing = False
 
     def __init__(self, n_groups, n_features=None):
         self.n_groups = int(n_groups)
@@ -114,6 +123,22 @@ class EmissionFamily:
     def m_step(self, stats, letters):
         """Re-estimate the parameters named in ``letters`` from pooled ``stats``."""
         raise NotImplementedError
+
+    def log_prior(self):
+        """Log prior / penalty term of the objective EM maximises (0 unless soft tying)."""
+        return 0.0
+
+    def _pool_map(self, letter):
+        """(slot -> group map, n_groups) when ``letter`` is hard-pooled over slot groups."""
+        if (self.slot_groups is not None and self.soft_strength is None
+                and letter in self.tied_letters):
+            return self.slot_groups, int(self.slot_groups.max()) + 1
+        return None
+
+    def _count_slots(self, letter):
+        """Number of distinct parameter sets of ``letter`` (for n_parameters)."""
+        pm = self._pool_map(letter)
+        return self.n_groups if pm is None else pm[1]
 
     def n_parameters(self, letters):
         """Number of free scalars estimated for ``letters``, counted once per group."""

@@ -2,7 +2,11 @@
 import numpy as np
 
 from ..kernels import safe_log
+from . import _soft
 from .base import EmissionFamily, where
+
+#: With ``allow_missing=True`` this symbol marks a missing observation (likelihood 1).
+MISSING_SYMBOL = -1
 
 
 class CategoricalEmissions(EmissionFamily):
@@ -65,12 +69,14 @@ class CategoricalEmissions(EmissionFamily):
                     f"X contains the non-integer symbol {float(col[i])!r} at {where(i, offsets)}; "
                     "symbols must be integers 0..n_features-1.")
         col = col.astype(np.int64)
-        neg = np.flatnonzero(col < 0)
+        neg = np.flatnonzero((col < 0) & ~((col == MISSING_SYMBOL) & self.allow_missing))
         if neg.size:
             i = neg[0]
             raise ValueError(
                 f"X contains the negative symbol {col[i]} at {where(i, offsets)}; symbols "
-                "must be integers 0..n_features-1.")
+                "must be integers 0..n_features-1"
+                + (" (or -1 for a missing observation, with allow_missing=True)."
+                   if col[i] == MISSING_SYMBOL else "."))
         if self.n_features is not None and col.size:
             big = np.flatnonzero(col >= self.n_features)
             if big.size:
@@ -89,7 +95,13 @@ class CategoricalEmissions(EmissionFamily):
             self.emissionprob = p / p.sum(axis=1, keepdims=True)
 
     def log_likelihood(self, X):
-        return np.ascontiguousarray(safe_log(self.emissionprob)[:, X[:, 0]].T)
+        x = X[:, 0]
+        miss = x < 0
+        if not miss.any():
+            return np.ascontiguousarray(safe_log(self.emissionprob)[:, x].T)
+        out = np.ascontiguousarray(safe_log(self.emissionprob)[:, np.where(miss, 0, x)].T)
+        out[miss] = 0.0          # a missing symbol has likelihood 1 under every state
+        return out
 
     def empty_stats(self):
         return {"counts": np.zeros((self.n_groups, self.n_features))}
@@ -97,6 +109,10 @@ class CategoricalEmissions(EmissionFamily):
     def accumulate(self, stats, X, group_posteriors):
         x = X[:, 0]
         counts = stats["counts"]
+        miss = x < 0
+        if miss.any():
+            x = x[~miss]
+            group_posteriors = group_posteriors[~miss]
         for g in range(self.n_groups):
             counts[g] += np.bincount(x, weights=group_posteriors[:, g],
                                      minlength=self.n_features)[:self.n_features]
@@ -105,14 +121,30 @@ class CategoricalEmissions(EmissionFamily):
         if "e" not in letters:
             return
         new = np.maximum(self.emissionprob_prior - 1.0 + stats["counts"], 0.0)
+        if self.soft_strength is not None:
+            tot = new.sum(axis=1, keepdims=True)
+            theta, _ = _soft.soft_update(new, np.maximum(tot, 1e-300), self.slot_groups,
+                                         self.soft_strength, "prob")
+            self.emissionprob = theta / theta.sum(axis=1, keepdims=True)
+            return
+        pm = self._pool_map("e")
+        if pm is not None:
+            from ..ties import pool
+            new = pool(new, *pm)[pm[0]]
         total = new.sum(axis=1, keepdims=True)
         # a group that received no weight keeps its parameters (0/0 otherwise)
         ok = total[:, 0] > 0
         self.emissionprob = np.where(ok[:, None], new / np.where(total > 0, total, 1.0),
                                      self.emissionprob)
 
+    def log_prior(self):
+        if self.soft_strength is None or self.emissionprob is None:
+            return 0.0
+        return -self.soft_strength * _soft.kl_penalty(self.emissionprob, self.slot_groups,
+                                                      "prob")
+
     def n_parameters(self, letters):
-        return self.n_groups * (self.n_features - 1) if "e" in letters else 0
+        return self._count_slots("e") * (self.n_features - 1) if "e" in letters else 0
 
     def sample(self, group, rng):
         return np.array([rng.choice(self.n_features, p=self.emissionprob[group])])

@@ -7,6 +7,8 @@ sums replaced by sums over the states of each group.
 import numpy as np
 from scipy import linalg
 
+from ..ties import pool
+from . import _soft
 from .base import EmissionFamily, where
 
 COVARIANCE_TYPES = ("spherical", "diag", "full", "tied")
@@ -153,11 +155,15 @@ class GaussianEmissions(EmissionFamily):
             raise ValueError(f"X has dtype {X.dtype}; expected numbers.")
         X = np.ascontiguousarray(X, dtype=np.float64)
         bad = ~np.isfinite(X)
+        if self.allow_missing:
+            bad &= ~np.isnan(X)
         if bad.any():
             r, c = np.argwhere(bad)[0]
             raise ValueError(
                 f"X contains {float(X[r, c])!r} at {where(r, offsets)}, column {c}; observations "
-                "must be finite: remove or impute missing values first.")
+                "must be finite: remove or impute missing values first"
+                + (", or pass allow_missing=True to marginalise NaN." if np.isnan(X[r, c])
+                   and not self.allow_missing else "."))
         if self.n_features is not None and X.shape[1] != self.n_features:
             raise ValueError(
                 f"X has {X.shape[1]} features but the model has {self.n_features}; "
@@ -165,8 +171,17 @@ class GaussianEmissions(EmissionFamily):
         return X
 
     def initialize(self, X, rng, letters):
-        """Means by k-means over groups, covariances from the data (as hmmlearn)."""
+        """Means by k-means over groups, covariances from the data (as hmmlearn).
+
+        With missing values, k-means and the covariance use the complete rows (or the
+        column means when too few rows are complete)."""
         self.n_features = X.shape[1]
+        if np.isnan(X).any():
+            complete = X[~np.isnan(X).any(axis=1)]
+            if len(complete) >= max(2 * self.n_groups, 2):
+                X = complete
+            else:
+                X = np.where(np.isnan(X), np.nanmean(X, axis=0), X)
         if "m" in letters:
             from sklearn.cluster import KMeans
             n_distinct = len(np.unique(X, axis=0)) if len(X) <= 100_000 else len(X)
@@ -205,6 +220,46 @@ class GaussianEmissions(EmissionFamily):
 
     # -- EM -----------------------------------------------------------------------------
     def log_likelihood(self, X):
+        nan = np.isnan(X)
+        if nan.any():
+            return self._log_likelihood_missing(X, nan)
+        return self._log_likelihood(X)
+
+    def _variances(self):
+        """Diagonal variances, shape (n_groups, n_features) (spherical/diag only)."""
+        if self.covariance_type == "diag":
+            return self.covars
+        return np.repeat(self.covars[:, None], self.n_features, axis=1)
+
+    def _log_likelihood_missing(self, X, nan):
+        """Marginal log density of the observed coordinates of every row."""
+        ct = self.covariance_type
+        obs = (~nan).astype(np.float64)
+        X0 = np.where(nan, 0.0, X)
+        if ct in ("spherical", "diag"):
+            var = self._variances()
+            prec = 1.0 / var
+            quad = (obs @ (self.means ** 2 * prec).T - 2.0 * X0 @ (self.means * prec).T
+                    + (X0 ** 2) @ prec.T)
+            return -0.5 * (obs.sum(axis=1)[:, None] * _LOG_2PI + obs @ np.log(var).T + quad)
+        out = np.empty((X.shape[0], self.n_groups))
+        complete = ~nan.any(axis=1)
+        if complete.any():
+            out[complete] = self._log_likelihood(X[complete])
+        full = self.full_covars()
+        for rows, o in _patterns(nan):
+            if len(o) == 0:
+                out[rows] = 0.0
+                continue
+            xo = X[np.ix_(rows, o)]
+            for g in range(self.n_groups):
+                chol = self._cholesky(full[g][np.ix_(o, o)], f"the covariance of group {g}")
+                z = linalg.solve_triangular(chol, (xo - self.means[g, o]).T, lower=True)
+                out[rows, g] = -0.5 * (len(o) * _LOG_2PI + 2 * np.sum(np.log(np.diag(chol)))
+                                       + np.sum(z ** 2, axis=0))
+        return out
+
+    def _log_likelihood(self, X):
         ct = self.covariance_type
         nf = self.n_features
         if ct in ("spherical", "diag"):
@@ -238,6 +293,7 @@ class GaussianEmissions(EmissionFamily):
         G, F = self.n_groups, self.n_features
         stats = {"sum_w": np.zeros(G), "sum_x": np.zeros((G, F))}
         if self.covariance_type in ("spherical", "diag"):
+            stats["sum_wf"] = np.zeros((G, F))     # weight of the observed values per feature
             stats["sum_xx"] = np.zeros((G, F))
         else:
             stats["sum_xxT"] = np.zeros((G, F, F))
@@ -245,44 +301,149 @@ class GaussianEmissions(EmissionFamily):
 
     def accumulate(self, stats, X, group_posteriors):
         w = group_posteriors
+        nan = np.isnan(X)
+        if nan.any():
+            return self._accumulate_missing(stats, X, w, nan)
         stats["sum_w"] += w.sum(axis=0)
         stats["sum_x"] += w.T @ X
         if "sum_xx" in stats:
+            stats["sum_wf"] += w.sum(axis=0)[:, None]
             stats["sum_xx"] += w.T @ X ** 2
         else:
             for g in range(self.n_groups):
                 stats["sum_xxT"][g] += (X * w[:, g:g + 1]).T @ X
 
+    def _accumulate_missing(self, stats, X, w, nan):
+        """Diagonal types: statistics of the observed values only (the likelihood
+        factorises over features). Full/tied: expected statistics E[x], E[x x^T] given the
+        observed block under each group (EM with the missing values latent)."""
+        stats["sum_w"] += w.sum(axis=0)
+        if "sum_xx" in stats:
+            obs = (~nan).astype(np.float64)
+            X0 = np.where(nan, 0.0, X)
+            stats["sum_wf"] += w.T @ obs
+            stats["sum_x"] += w.T @ X0
+            stats["sum_xx"] += w.T @ X0 ** 2
+            return
+        complete = ~nan.any(axis=1)
+        Xc, wc = X[complete], w[complete]
+        stats["sum_x"] += wc.T @ Xc
+        for g in range(self.n_groups):
+            stats["sum_xxT"][g] += (Xc * wc[:, g:g + 1]).T @ Xc
+        full = self.full_covars()
+        F = self.n_features
+        for rows, o in _patterns(nan):
+            m = np.setdiff1d(np.arange(F), o)
+            for g in range(self.n_groups):
+                mu, cov = self.means[g], full[g]
+                xh = np.empty((len(rows), F))
+                cc = np.zeros((F, F))
+                if len(o):
+                    xo = X[np.ix_(rows, o)]
+                    K = linalg.solve(cov[np.ix_(o, o)], cov[np.ix_(o, m)], assume_a="pos").T
+                    xh[:, o] = xo
+                    xh[:, m] = mu[m] + (xo - mu[o]) @ K.T
+                    cc[np.ix_(m, m)] = cov[np.ix_(m, m)] - K @ cov[np.ix_(o, m)]
+                else:
+                    xh[:] = mu
+                    cc = cov.copy()
+                wg = w[rows, g]
+                stats["sum_x"][g] += wg @ xh
+                stats["sum_xxT"][g] += (xh * wg[:, None]).T @ xh + wg.sum() * cc
+
+    def _precisions(self):
+        """Precisions per slot: (S, F) diagonal or (S, F, F) full; ones for 'tied'."""
+        ct = self.covariance_type
+        if ct in ("spherical", "diag"):
+            return 1.0 / self._variances()
+        if ct == "full":
+            return np.linalg.inv(self.covars)
+        return np.ones((self.n_groups, self.n_features))
+
+    def _centre_mean(self, prec):
+        """Soft tying: optimal group centre of the means given the precisions."""
+        g = self.slot_groups
+        G = int(g.max()) + 1
+        if prec.ndim == 2:
+            return pool(prec * self.means, g, G) / pool(prec, g, G)
+        num = pool(np.einsum("kij,kj->ki", prec, self.means), g, G)
+        return np.linalg.solve(pool(prec, g, G), num[..., None])[..., 0]
+
     def m_step(self, stats, letters):
         sum_w = stats["sum_w"]
-        denom = sum_w[:, None]
+        S, F = self.n_groups, self.n_features
+        ct = self.covariance_type
+        diagish = ct in ("spherical", "diag")
+        wf = stats["sum_wf"] if diagish else np.broadcast_to(sum_w[:, None], (S, F))
         seen = sum_w > 0     # a group with no weight keeps its parameters (0/0 otherwise)
         mw, mp = self.means_weight, self.means_prior
+        kappa = self.soft_strength
+        centre = None
         if "m" in letters:
+            a = mw * mp + stats["sum_x"]
+            b = mw + wf
+            pm = self._pool_map("m")
             with np.errstate(invalid="ignore", divide="ignore"):
-                new = (mw * mp + stats["sum_x"]) / (mw + denom)
+                if kappa is not None:
+                    new, centre = _soft.soft_means(a, np.where(b > 0, b, 1e-300),
+                                                   self._precisions(), self.slot_groups,
+                                                   kappa)
+                elif pm is None:
+                    new = a / b
+                else:
+                    g, G = pm
+                    if ct == "tied" or self._pool_map("c") is not None:
+                        new = (pool(a, g, G) / pool(b, g, G))[g]
+                    else:
+                        # shared mean, per-state covariances: precision-weighted (exact
+                        # given the covariances; an ECM step)
+                        P = self._precisions()
+                        if P.ndim == 2:
+                            new = (pool(P * a, g, G) / pool(P * b, g, G))[g]
+                        else:
+                            num = pool(np.einsum("kij,kj->ki", P, a), g, G)
+                            den = pool(P * b[:, :1, None], g, G)
+                            new = np.linalg.solve(den, num[..., None])[..., 0][g]
+                    seen = pool(sum_w, g, G)[g] > 0
             self.means = np.where(seen[:, None], new, self.means)
         if "c" not in letters:
             return
         cp, cw = self.covars_prior, self.covars_weight
         means = self.means
         meandiff = means - mp
-        ct = self.covariance_type
-        if ct in ("spherical", "diag"):
+        if kappa is not None:
+            if centre is None:
+                centre = self._centre_mean(self._precisions())
+            dev = means - centre[self.slot_groups]
+        pm = self._pool_map("c")
+        if diagish:
             c_n = (mw * meandiff ** 2 + stats["sum_xx"] - 2 * means * stats["sum_x"]
-                   + means ** 2 * denom)
-            c_d = max(cw - 1, 0) + denom
-            new = (cp + c_n) / np.maximum(c_d, 1e-5)
+                   + means ** 2 * wf)
+            c_d = max(cw - 1, 0) + wf
+            if kappa is not None:
+                a = cp + c_n + kappa * dev ** 2
+                if ct == "spherical":
+                    a, c_d = a.mean(axis=1), c_d.mean(axis=1)
+                new, _ = _soft.soft_update(a, np.maximum(c_d, 1e-300), self.slot_groups,
+                                           kappa, "var")
+            else:
+                if pm is not None:
+                    g, G = pm
+                    c_n = pool(c_n, g, G)[g]
+                    c_d = max(cw - 1, 0) + pool(wf, g, G)[g]
+                    seen = pool(sum_w, g, G)[g] > 0
+                if ct == "spherical":
+                    new = (F * cp + c_n.sum(axis=1)) / np.maximum(c_d, 1e-5).sum(axis=1)
+                else:
+                    new = (cp + c_n) / np.maximum(c_d, 1e-5)
             if ct == "spherical":
-                new = new.mean(axis=1)
                 self.covars = np.where(seen, new, self.covars)
             else:
                 self.covars = np.where(seen[:, None], new, self.covars)
             self.covars = np.maximum(self.covars, self.min_covar)
             return
-        F = self.n_features
-        c_n = np.empty((self.n_groups, F, F))
-        for g in range(self.n_groups):
+        c_n = np.empty((S, F, F))
+        for g in range(S):
             obsmean = np.outer(stats["sum_x"][g], means[g])
             c_n[g] = (mw * np.outer(meandiff[g], meandiff[g]) + stats["sum_xxT"][g]
                       - obsmean - obsmean.T + np.outer(means[g], means[g]) * sum_w[g])
@@ -290,16 +451,47 @@ class GaussianEmissions(EmissionFamily):
         if ct == "tied":
             self.covars = _floor_eigenvalues((cp + c_n.sum(axis=0)) / (cvweight + sum_w.sum()),
                                              self.min_covar)
+            return
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if kappa is not None:
+                a = cp + c_n + kappa * dev[:, :, None] * dev[:, None, :]
+                new, _ = _soft.soft_update(a, np.maximum(cvweight + sum_w, 1e-300),
+                                           self.slot_groups, kappa, "cov")
+            else:
+                n = sum_w
+                if pm is not None:
+                    g, G = pm
+                    c_n, n = pool(c_n, g, G)[g], pool(sum_w, g, G)[g]
+                    seen = n > 0
+                new = (cp + c_n) / (cvweight + n[:, None, None])
+        new = np.where(seen[:, None, None], new, self.covars)
+        self.covars = np.array([_floor_eigenvalues(c, self.min_covar) for c in new])
+
+    def log_prior(self):
+        """Soft tying: ``-kappa * sum_k KL(N(m_g, C_g) || N(mu_k, Sigma_k))`` at the optimal
+        group centres (0 otherwise)."""
+        if self.soft_strength is None or not self.has_params():
+            return 0.0
+        g = self.slot_groups
+        ct = self.covariance_type
+        P = self._precisions()
+        dev = self.means - self._centre_mean(P)[g]
+        if ct in ("spherical", "diag"):
+            var = self._variances()
+            kl = _soft.kl_penalty(var, g, "var") + 0.5 * np.sum(dev ** 2 / var)
+        elif ct == "full":
+            quad = np.einsum("ki,kij,kj->k", dev, P, dev)
+            kl = _soft.kl_penalty(self.covars, g, "cov") + 0.5 * np.sum(quad)
         else:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                new = (cp + c_n) / (cvweight + sum_w[:, None, None])
-            new = np.where(seen[:, None, None], new, self.covars)
-            self.covars = np.array([_floor_eigenvalues(c, self.min_covar) for c in new])
+            Pt = np.linalg.inv(self.covars)
+            kl = 0.5 * np.einsum("ki,ij,kj->", dev, Pt, dev)
+        return -self.soft_strength * float(kl)
 
     def n_parameters(self, letters):
-        G, F = self.n_groups, self.n_features
-        n = G * F if "m" in letters else 0
+        F = self.n_features
+        n = self._count_slots("m") * F if "m" in letters else 0
         if "c" in letters:
+            G = self._count_slots("c")
             n += {"spherical": G, "diag": G * F, "full": G * F * (F + 1) // 2,
                   "tied": F * (F + 1) // 2}[self.covariance_type]
         return n
@@ -316,3 +508,14 @@ class GaussianEmissions(EmissionFamily):
             if idx.size:
                 out[idx] = rng.multivariate_normal(self.means[g], full[g], size=idx.size)
         return out
+
+
+def _patterns(nan):
+    """Rows grouped by missingness pattern: list of (row indices, observed columns),
+    only for rows with at least one missing value."""
+    rows = np.flatnonzero(nan.any(axis=1))
+    if rows.size == 0:
+        return []
+    pats, inv = np.unique(nan[rows], axis=0, return_inverse=True)
+    inv = np.asarray(inv).reshape(-1)
+    return [(rows[inv == i], np.flatnonzero(~p)) for i, p in enumerate(pats)]

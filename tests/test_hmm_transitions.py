@@ -1,0 +1,248 @@
+"""Tied transitions (exact constrained MLE) and sparse-transition kernels."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import tiedpgm as tp
+from tiedpgm.hmm import check_transmat_ties_feasible, tied_transition_mle
+from tiedpgm.kernels import reference as ref
+from tiedpgm.kernels import sparse_reference as sref
+
+from _hmm_helpers import available_backends, random_stochastic
+
+
+def _sparse_model(rng, K, nnz_per_row):
+    A = np.zeros((K, K))
+    for i in range(K):
+        cols = rng.choice(K, size=min(nnz_per_row, K), replace=False)
+        A[i, cols] = rng.random(len(cols)) + 0.1
+    A /= A.sum(axis=1, keepdims=True)
+    return A
+
+
+def _sparse_kernels():
+    out = [sref]
+    if "numba" in available_backends():
+        from tiedpgm.kernels import sparse_numba
+        out.append(sparse_numba)
+    return out
+
+
+# -- sparse kernels equal the dense oracle --------------------------------------------------
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), K=st.integers(1, 7), nnz=st.integers(1, 3),
+       lengths=st.lists(st.integers(1, 6), min_size=1, max_size=3))
+def test_sparse_kernels_equal_dense(seed, K, nnz, lengths):
+    rng = np.random.default_rng(seed)
+    A = _sparse_model(rng, K, nnz)
+    lsp = np.log(random_stochastic(rng, K))
+    N = sum(lengths)
+    lfp = rng.normal(size=(N, K))
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    with np.errstate(divide="ignore"):
+        ltm = np.log(A)
+    lp_d, post_d, xi_d = ref.forward_backward(lsp, ltm, lfp, offsets)
+    sp = sref.to_sparse(A)
+    for k in _sparse_kernels():
+        lp, post, xi = k.forward_backward(lsp, sp, lfp, offsets)
+        if not np.all(np.isfinite(lp_d)):
+            assert np.array_equal(np.isfinite(lp), np.isfinite(lp_d))
+            continue
+        np.testing.assert_allclose(lp, lp_d, rtol=1e-10)
+        np.testing.assert_allclose(post, post_d, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(xi, xi_d, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(k.score(lsp, sp, lfp, offsets), lp_d, rtol=1e-10)
+        vlp, vst = k.viterbi(lsp, sp, lfp, offsets)
+        vlp_d, vst_d = ref.viterbi(lsp, ltm, lfp, offsets)
+        np.testing.assert_allclose(vlp, vlp_d, rtol=1e-10)
+        np.testing.assert_array_equal(vst, vst_d)
+
+
+@pytest.mark.parametrize("backend", available_backends())
+def test_left_right_model_sparse_equals_dense(backend):
+    rng = np.random.default_rng(0)
+    K = 40
+    A = np.zeros((K, K))
+    for i in range(K):
+        A[i, i:min(i + 3, K)] = 1.0
+    A /= A.sum(axis=1, keepdims=True)
+    X = np.concatenate([rng.normal(np.repeat(np.arange(K), 5)[:, None] / 4, 0.3)
+                        for _ in range(3)])
+    fits = []
+    # the dense side is the NumPy oracle, so this checks the sparse kernels of `backend`
+    for sparse, be in ((True, backend), (False, "numpy")):
+        m = tp.GaussianHMM(K, init_params="mc", params="stmc", n_iter=3, random_state=0,
+                           backend=be, sparse_transitions=sparse)
+        m.startprob_ = np.eye(K)[0]
+        m.transmat_ = A
+        m.fit(X, [5 * K] * 3)
+        fits.append(m)
+    assert fits[0]._use_sparse() and not fits[1]._use_sparse()
+    a, b = fits
+    np.testing.assert_allclose(a.monitor_.history, b.monitor_.history, rtol=1e-10)
+    np.testing.assert_allclose(a.transmat_, b.transmat_, rtol=1e-10, atol=1e-14)
+    assert np.all(a.transmat_[A == 0] == 0)
+    np.testing.assert_array_equal(a.predict(X, [5 * K] * 3), b.predict(X, [5 * K] * 3))
+    np.testing.assert_allclose(a.score(X), b.score(X), rtol=1e-10)
+
+
+def test_auto_rule():
+    m = tp.GaussianHMM(64)
+    m.transmat_ = np.eye(64)
+    assert m._use_sparse()
+    m.transmat_ = np.full((64, 64), 1 / 64)
+    assert not m._use_sparse()
+    with pytest.raises(ValueError, match="sparse_transitions='yes' is not known"):
+        tp.GaussianHMM(2, sparse_transitions="yes").fit(np.arange(6.0)[:, None])
+
+
+# -- tied transitions ---------------------------------------------------------------------------
+def _duration_chain(K=6):
+    """States 0..K-2 share one self-loop and one exit probability; the last is absorbing."""
+    tt = -np.ones((K, K), dtype=int)
+    A = np.zeros((K, K))
+    for i in range(K - 1):
+        tt[i, i], tt[i, i + 1] = 0, 1
+        A[i, i], A[i, i + 1] = 0.6, 0.4
+    A[K - 1, K - 1] = 1.0
+    return tt, A
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_tied_transitions_every_iteration(sparse):
+    rng = np.random.default_rng(1)
+    K = 6
+    tt, A = _duration_chain(K)
+    X = np.concatenate([rng.normal(np.repeat(np.arange(K), rng.integers(2, 9, K)), 0.4)
+                        for _ in range(4)])[:, None]
+    m = tp.GaussianHMM(K, transmat_ties=tt, init_params="mc", random_state=0, n_iter=1,
+                       backend="numpy", sparse_transitions=sparse)
+    m.startprob_, m.transmat_ = np.eye(K)[0], A
+    m.fit(X)
+    m.set_params(init_params="")
+    history = []
+    for _ in range(8):
+        stats = m.summarize(X)
+        history.append(stats.log_prob)
+        m.apply_summaries(stats)
+        T = m.transmat_
+        assert np.ptp(np.diag(T)[:-1]) < 1e-12
+        assert np.ptp(np.diag(T, 1)) < 1e-12
+        np.testing.assert_allclose(T.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+        assert np.all(T[A == 0] == 0)
+    assert np.all(np.diff(history) > -1e-9 * abs(history[0]))
+    # the closed form for rows of identical pattern: pooled counts / pooled row totals
+    xi = m.summarize(X).trans
+    self_c = np.trace(xi[:-1, :-1])
+    exit_c = np.diag(xi, 1).sum()
+    m.apply_summaries(m.summarize(X))
+    assert m.transmat_[0, 0] == pytest.approx(self_c / (self_c + exit_c), rel=1e-10)
+
+
+def _kkt_residual(counts, tt, support, A):
+    """Stationarity of the Lagrangian: C_v / theta_v = sum_i lambda_i n_iv for some lambda."""
+    K = len(A)
+    ids = {}
+    for i in range(K):
+        for j in range(K):
+            if support[i, j]:
+                key = ("t", tt[i, j]) if tt[i, j] >= 0 else ("f", i, j)
+                ids.setdefault(key, len(ids))
+    V = len(ids)
+    Nm = np.zeros((K, V))
+    C = np.zeros(V)
+    theta = np.zeros(V)
+    for i in range(K):
+        for j in range(K):
+            if support[i, j]:
+                key = ("t", tt[i, j]) if tt[i, j] >= 0 else ("f", i, j)
+                v = ids[key]
+                Nm[i, v] += 1
+                C[v] += counts[i, j]
+                theta[v] = A[i, j]
+    lam = np.linalg.lstsq(Nm.T, C / theta, rcond=None)[0]
+    return np.max(np.abs(Nm.T @ lam - C / theta) / (C / theta))
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_tied_mle_kkt_and_optimality(seed):
+    """A general tie pattern (ids spanning rows that also hold free entries): the update
+    satisfies the KKT conditions and beats every other feasible point we try."""
+    rng = np.random.default_rng(seed)
+    K = 4
+    support = rng.random((K, K)) < 0.8
+    support[np.arange(K), np.arange(K)] = True
+    tt = np.where(support & (rng.random((K, K)) < 0.5), rng.integers(0, 2, (K, K)), -1)
+    try:
+        check_transmat_ties_feasible(tt, support)
+    except ValueError:
+        return
+    counts = np.where(support, rng.uniform(0.5, 10, (K, K)), 0)
+    A = tied_transition_mle(counts, tt, support, np.where(support, 1.0, 0) / support.sum(1, keepdims=True))
+    np.testing.assert_allclose(A.sum(axis=1), 1, atol=1e-10)
+    for e in np.unique(tt[tt >= 0]):
+        assert np.ptp(A[tt == e]) < 1e-12
+    assert _kkt_residual(counts, tt, support, A) < 1e-8
+    obj = np.sum(counts[support] * np.log(A[support]))
+    # random feasible points (projections of random matrices) never do better
+    for _ in range(5):
+        B = tied_transition_mle(np.where(support, rng.random((K, K)), 0), tt, support, A)
+        assert np.sum(counts[support] * np.log(B[support])) <= obj + 1e-9
+
+
+def test_bad_transition_ties():
+    tt, A = _duration_chain(4)
+    m = tp.GaussianHMM(4, transmat_ties=np.zeros((3, 3), int))
+    with pytest.raises(ValueError, match=r"transmat_ties has shape \(3, 3\); expected \(4, 4\)"):
+        m.fit(np.arange(8.0)[:, None])
+    with pytest.raises(ValueError, match="transmat_ties has dtype"):
+        tp.GaussianHMM(4, transmat_ties=tt + 0.5).fit(np.arange(8.0)[:, None])
+    m = tp.GaussianHMM(4, transmat_ties=tt, init_params="mc")
+    m.startprob_ = np.eye(4)[0]
+    B = A.copy()
+    B[1, 1], B[1, 2] = 0.5, 0.5
+    m.transmat_ = B
+    with pytest.raises(ValueError, match="transmat_ breaks transition tie 0"):
+        m.fit(np.arange(8.0)[:, None])
+    # id 0 twice in row 0 and alone in row 1: 2 theta = 1 and theta = 1 cannot both hold
+    bad = -np.ones((2, 2), int)
+    bad[0, 0] = bad[0, 1] = bad[1, 1] = 0
+    m = tp.GaussianHMM(2, transmat_ties=bad, init_params="mc")
+    m.startprob_, m.transmat_ = [1, 0], [[0.5, 0.5], [0, 1]]
+    with pytest.raises(ValueError, match="transmat_ties cannot be satisfied"):
+        m.fit(np.arange(8.0)[:, None])
+    mix = -np.ones((2, 2), int)
+    mix[0, 0] = mix[1, 0] = 0
+    m = tp.GaussianHMM(2, transmat_ties=mix, init_params="mc")
+    m.startprob_, m.transmat_ = [1, 0], [[1, 0], [0, 1]]
+    m.transmat_ = [[0.5, 0.5], [0.0, 1.0]]
+    with pytest.raises(ValueError, match="mixes structural zeros"):
+        m.fit(np.arange(8.0)[:, None])
+
+
+def test_tied_parameter_count():
+    tt, A = _duration_chain(6)
+    m = tp.GaussianHMM(6, transmat_ties=tt, params="t")
+    m.startprob_, m.transmat_ = np.eye(6)[0], A
+    m.means_, m.covars_ = np.zeros((6, 1)), np.ones((6, 1))
+    assert m.n_parameters() == 1          # self-loop p (exit = 1 - p); last row fixed
+
+
+def test_sparse_kernel_underflow_falls_back_to_log_space():
+    """A frame where every reachable state is ~1e-900 times less likely than an
+    unreachable one underflows the scaled recursion; the log-space path takes over."""
+    K = 4
+    A = np.eye(K) * 0.5 + np.eye(K, k=1) * 0.5
+    A[-1, -1] = 1.0
+    lfp = np.zeros((6, K))
+    lfp[3, :] = [-2000.0, -2000.0, -2000.0, 0.0]       # only state 3 likely; unreachable
+    lsp = np.log(np.array([1.0, 1e-300, 1e-300, 1e-300]))
+    offsets = np.array([0, 6])
+    with np.errstate(divide="ignore"):
+        dense = ref.forward_backward(lsp, np.log(A), lfp, offsets)
+    for k in _sparse_kernels():
+        got = k.forward_backward(lsp, sref.to_sparse(A), lfp, offsets)
+        np.testing.assert_allclose(got[0], dense[0], rtol=1e-10)
+        np.testing.assert_allclose(got[1], dense[1], rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(got[2], dense[2], rtol=1e-10, atol=1e-12)
