@@ -326,3 +326,31 @@ def test_long_sequence_reference():
     np.testing.assert_allclose(ref, log_prob, rtol=1e-10)
     np.testing.assert_allclose(get_kernels("numba").score(log_pi, log_A, lfp, offsets)[0],
                                ref, rtol=1e-10)
+
+
+@pytest.mark.parametrize("backend", ["numba"])
+def test_left_right_chain_where_scaling_would_drop_a_lagging_state(backend):
+    """Left-right chain with strongly varying frames: a state lagging by > 645 nats can
+    later dominate and no other state can feed it, so a plain scaled recursion loses it
+    (it gave 1723.89 here); the kernels must detect this and match the log-space oracle."""
+    rng = np.random.default_rng(0)
+    K, T = 40, 600
+    A = np.zeros((K, K))
+    for i in range(K):
+        for d in range(3):
+            if i + d < K:
+                A[i, i + d] = 1.0
+    A /= A.sum(axis=1, keepdims=True)
+    pi = np.zeros(K)
+    pi[0] = 1.0
+    log_pi, log_A = safe_log(pi), safe_log(A)
+    lfp = 10.0 * rng.normal(size=(T, K))
+    offsets = np.array([0, T])
+    kern = get_kernels(backend)
+    ref_lp = reference.score(log_pi, log_A, lfp, offsets)
+    np.testing.assert_allclose(kern.score(log_pi, log_A, lfp, offsets), ref_lp, rtol=1e-10)
+    lp, post, xi = kern.forward_backward(log_pi, log_A, lfp, offsets)
+    r_lp, r_post, r_xi = reference.forward_backward(log_pi, log_A, lfp, offsets)
+    np.testing.assert_allclose(lp, r_lp, rtol=1e-10)
+    np.testing.assert_allclose(post, r_post, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(xi, r_xi, rtol=1e-8, atol=1e-10)

@@ -88,23 +88,6 @@ def _exp_row(lfp, r, m, dst, t, ibuf, pow2):
 # Reductions with four independent partial results: without fastmath LLVM may not
 # reorder a floating-point sum, so a one-accumulator loop is a chain of dependent adds.
 @njit(cache=True)
-def _sum4(x):
-    K = x.shape[0]
-    s0 = s1 = s2 = s3 = 0.0
-    k = 0
-    while k + 4 <= K:
-        s0 += x[k]
-        s1 += x[k + 1]
-        s2 += x[k + 2]
-        s3 += x[k + 3]
-        k += 4
-    while k < K:
-        s0 += x[k]
-        k += 1
-    return (s0 + s1) + (s2 + s3)
-
-
-@njit(cache=True)
 def _dot4(x, y):
     K = x.shape[0]
     s0 = s1 = s2 = s3 = 0.0
@@ -160,6 +143,36 @@ def _vecmat(x, M, out):
         for j in range(K):
             out[j] += xi * M[i, j]
         i += 1
+
+
+# Scaled recursions keep alpha relative to its largest entry, so a state whose share
+# falls below ~1e-280 is flushed to zero. With every transition probability above
+# 1e-100 that loss is harmless (the state is re-fed from the others at the next step,
+# so the lost share stays below 1e-180 relative). With structural zeros (left-right
+# chains) a flushed state may be one that later frames favour and that no other state
+# can feed, so there the recursion checks each step and, on a loss, the sequence is
+# redone in log space.
+_GUARD_MIN_TRANSITION = 1e-100
+_LOSS = 1e-280
+
+
+@njit(cache=True)
+def _needs_guard(A):
+    for i in range(A.shape[0]):
+        for j in range(A.shape[1]):
+            if A[i, j] < _GUARD_MIN_TRANSITION:
+                return True
+    return False
+
+
+@njit(cache=True)
+def _lost_mass(fed, alpha, lfp_row):
+    """True if a state fed with positive mass kept a share below _LOSS (or none) though
+    its frame is possible: the scaled recursion may have dropped mass that matters."""
+    for k in range(alpha.shape[0]):
+        if fed[k] > 0.0 and alpha[k] < _LOSS and lfp_row[k] > -np.inf:
+            return True
+    return False
 
 
 _BLAS_CONTROLLER = []
@@ -292,7 +305,7 @@ def _log_fb_seq(log_pi, log_A, lfp, a, b, post, xi_acc):
 
 
 @njit(cache=True)
-def _scaled_fb_seq(pi, A, AT, lfp, a, b, post, fbuf, abuf, beta, nb, ibuf, pow2):
+def _scaled_fb_seq(pi, A, AT, lfp, a, b, post, fbuf, abuf, beta, nb, ibuf, pow2, guard):
     """Scaled forward-backward of rows a:b. Returns (log_prob, ok); ok False on underflow.
 
     The forward pass keeps alpha in ``abuf`` (work space of the chunk, cache-resident),
@@ -315,17 +328,17 @@ def _scaled_fb_seq(pi, A, AT, lfp, a, b, post, fbuf, abuf, beta, nb, ibuf, pow2)
         log_prob += m
         if t == 0:
             for k in range(K):
-                nb[k] = pi[k] * fbuf[0, k]
+                nb[k] = pi[k]
         else:
             _vecmat(abuf[t - 1], A, nb)
-            for k in range(K):
-                nb[k] *= fbuf[t, k]
-        c = _sum4(nb)
+        c = _dot4(nb, fbuf[t])
         if not c > _TINY:
             return -np.inf, False
         inv = 1.0 / c
         for k in range(K):
-            abuf[t, k] = nb[k] * inv
+            abuf[t, k] = nb[k] * fbuf[t, k] * inv
+        if guard and _lost_mass(nb, abuf[t], lfp[r]):
+            return -np.inf, False
         prod *= c
         if prod < 1e-20:
             log_prob += math.log(prod)
@@ -366,6 +379,7 @@ def _forward_backward(log_pi, log_A, lfp, offsets, bounds):
     pi = np.exp(log_pi)
     A = np.exp(log_A)
     AT = np.ascontiguousarray(A.T)
+    guard = _needs_guard(A)
     log_prob = np.empty(S)
     post = np.empty((N, K))
     bufs = np.zeros((n_chunks, K, K))       # per chunk: sum_t outer(alpha_t / g_t, w_{t+1})
@@ -389,7 +403,8 @@ def _forward_backward(log_pi, log_A, lfp, offsets, bounds):
             if b == a:
                 log_prob[s] = 0.0
                 continue
-            lp, ok = _scaled_fb_seq(pi, A, AT, lfp, a, b, post, fbuf, abuf, beta, nb, ibuf, pow2)
+            lp, ok = _scaled_fb_seq(pi, A, AT, lfp, a, b, post, fbuf, abuf, beta, nb, ibuf, pow2,
+                                    guard)
             if ok:
                 if b - a > 1:
                     bufs[c] += np.dot(abuf[:b - a - 1].T, fbuf[1:b - a])
@@ -452,7 +467,7 @@ def _log_forward_seq(log_pi, log_A, lfp, a, b):
 
 
 @njit(cache=True)
-def _scaled_forward_seq(pi, A, lfp, a, b, alpha, nb, f, ibuf, pow2):
+def _scaled_forward_seq(pi, A, lfp, a, b, alpha, nb, f, ibuf, pow2, guard):
     T = b - a
     K = lfp.shape[1]
     log_prob = 0.0
@@ -466,17 +481,17 @@ def _scaled_forward_seq(pi, A, lfp, a, b, alpha, nb, f, ibuf, pow2):
         log_prob += m
         if t == 0:
             for k in range(K):
-                nb[k] = pi[k] * f[0, k]
+                nb[k] = pi[k]
         else:
             _vecmat(alpha, A, nb)
-            for k in range(K):
-                nb[k] *= f[0, k]
-        c = _sum4(nb)
+        c = _dot4(nb, f[0])
         if not c > _TINY:
             return -np.inf, False
         inv = 1.0 / c
         for k in range(K):
-            alpha[k] = nb[k] * inv
+            alpha[k] = nb[k] * f[0, k] * inv
+        if guard and _lost_mass(nb, alpha, lfp[r]):
+            return -np.inf, False
         prod *= c
         if prod < 1e-20:
             log_prob += math.log(prod)
@@ -491,6 +506,7 @@ def _score(log_pi, log_A, lfp, offsets, bounds):
     n_chunks = bounds.shape[0] - 1
     pi = np.exp(log_pi)
     A = np.exp(log_A)
+    guard = _needs_guard(A)
     log_prob = np.empty(S)
     for c in prange(n_chunks):
         alpha = np.empty(K)
@@ -504,7 +520,7 @@ def _score(log_pi, log_A, lfp, offsets, bounds):
             if b == a:
                 log_prob[s] = 0.0
                 continue
-            lp, ok = _scaled_forward_seq(pi, A, lfp, a, b, alpha, nb, f, ibuf, pow2)
+            lp, ok = _scaled_forward_seq(pi, A, lfp, a, b, alpha, nb, f, ibuf, pow2, guard)
             if not ok:
                 lp = _log_forward_seq(log_pi, log_A, lfp, a, b)
             log_prob[s] = lp
