@@ -141,7 +141,7 @@ def test_partial_fit_stepwise_rule():
     seqs = _categorical_data(n_seq=30)
     b1, b2 = _concat(seqs[:15]), _concat(seqs[15:])
     m = _categorical_model(n_features=6)
-    td.partial_fit(m, *b1)
+    assert m.partial_fit(*b1) is m            # the method is tiedpgm.distributed.partial_fit
     one = _categorical_model(n_features=6, n_iter=1).fit(*b1)   # init + one EM step
     np.testing.assert_allclose(m.emissionprob_, one.emissionprob_, rtol=1e-12)
     assert m.n_batches_ == 1
@@ -178,6 +178,10 @@ def test_distributed_fit_equals_local_categorical_list_and_bag(client):
     bag = db.from_sequence(seqs, npartitions=3)
     dist_bag = td.fit(_categorical_model(), bag, client, init_rows=None)
     _assert_same_params(dist_bag, local)
+    # the estimator's own entry point: fit(..., client=)
+    _assert_same_params(_categorical_model().fit(X, L, client=client, init_rows=None), local)
+    with pytest.raises(TypeError, match="only apply with client="):
+        _categorical_model().fit(X, L, init_rows=None)
 
 
 def test_distributed_fit_equals_local_tied_gaussian_from_files(client, tmp_path):

@@ -802,24 +802,37 @@ class BaseHMM(BaseEstimator):
                 check_transmat_respects_ties(self._transmat, tt)
         fam.initialize(X, rng, self.init_params)
 
-    def fit(self, X, lengths=None, state_mask=None):
+    def fit(self, X, lengths=None, state_mask=None, client=None, **distributed_options):
         """Estimate parameters by Baum-Welch EM, pooling statistics within tie groups.
 
         Parameters
         ----------
         X : array-like, shape (n_samples, n_features)
-            Sequences concatenated along axis 0.
+            Sequences concatenated along axis 0. With ``client``, also any input of
+            :func:`tiedpgm.distributed.fit` (list of arrays, files, a Dask bag).
         lengths : array-like of int, shape (n_sequences,), optional
             Length of each sequence in ``X``; must sum to ``n_samples``.
         state_mask : array-like of bool, shape (n_samples, n_components), optional
             ``state_mask[t, k]`` False forbids state ``k`` at frame ``t`` (partially
             labelled sequences): the E-step gives it posterior exactly 0. Every frame
-            needs at least one allowed state.
+            needs at least one allowed state. Not supported with ``client``.
+        client : dask.distributed.Client, optional
+            Run the E-step on a Dask cluster (:func:`tiedpgm.distributed.fit`); the
+            result equals the local fit. ``distributed_options`` are passed on.
 
         Returns
         -------
         self
         """
+        if client is not None:
+            if state_mask is not None:
+                raise ValueError("state_mask is not supported with client=; fit locally.")
+            from .distributed import fit as distributed_fit
+            return distributed_fit(self, X, client, lengths=lengths, **distributed_options)
+        if distributed_options:
+            raise TypeError(
+                f"fit() got options {sorted(distributed_options)} that only apply with "
+                "client= (a Dask client).")
         self._check_hyper()
         backend = resolve_backend(self.backend)
         kernels = get_kernels(backend)
@@ -846,6 +859,19 @@ class BaseHMM(BaseEstimator):
 
         run_em(e_step, self.apply_summaries, self.monitor_)
         return self
+
+    def partial_fit(self, X, lengths=None, **options):
+        """One stepwise-EM update from a new batch (streaming or out-of-core data).
+
+        See :func:`tiedpgm.distributed.partial_fit` for the step-size rule and
+        ``options`` (``kappa``, ``t0``, ``decay``).
+
+        Returns
+        -------
+        self
+        """
+        from .distributed import partial_fit
+        return partial_fit(self, X, lengths, **options)
 
     # -- inference ------------------------------------------------------------------------
     def _prepare(self, X, lengths, state_mask=None):
