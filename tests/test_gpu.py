@@ -1,0 +1,196 @@
+"""The GPU backend on a real NVIDIA GPU (marked ``gpu``; skipped with a reason elsewhere).
+
+The kernels' logic is also tested without a GPU, under Numba's CUDA simulator, in
+``test_gpu_sim.py``; these tests are the same comparisons at real sizes on the device.
+Tolerances: float64 1e-10 relative (as for every backend); float32 as documented in
+``docs/gpu.md`` (log-likelihoods 1e-5 relative, posteriors 1e-4 absolute, expected
+transition counts 1e-4 relative to the number of transitions).
+"""
+import os
+
+import numpy as np
+import pytest
+
+import tiedpgm as tp
+from tiedpgm.kernels import numba_cpu, reference, safe_log
+
+
+def _cuda_gpu():
+    if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
+        return False
+    try:
+        from numba import cuda
+        return cuda.is_available()
+    except Exception:  # noqa: BLE001 - any failure means "no usable GPU"
+        return False
+
+
+def _cupy_gpu():
+    try:
+        import cupy
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:  # noqa: BLE001
+        return False
+
+
+HAS_GPU = _cuda_gpu()
+pytestmark = [pytest.mark.gpu,
+              pytest.mark.skipif(not HAS_GPU, reason="needs an NVIDIA GPU visible to numba.cuda "
+                                 "(CUDA driver); the kernels are tested on the CPU under the "
+                                 "CUDA simulator in test_gpu_sim.py")]
+needs_cupy = pytest.mark.skipif(not _cupy_gpu(), reason="needs CuPy and an NVIDIA GPU")
+
+RTOL = 1e-10
+F32_LP_RTOL = 1e-5
+F32_POST_ATOL = 1e-4
+
+
+@pytest.fixture(scope="module")
+def gpu():
+    from tiedpgm.kernels import cupy_gpu
+    return cupy_gpu
+
+
+def _model(rng, K, zeros=False):
+    pi = rng.dirichlet(np.ones(K))
+    A = rng.dirichlet(np.ones(K), size=K)
+    if zeros and K > 1:
+        A[rng.random((K, K)) < 0.35] = 0.0
+        A[np.arange(K), (np.arange(K) + 1) % K] += 0.2
+        A /= A.sum(axis=1, keepdims=True)
+        pi[rng.integers(K)] = 0.0
+        pi[(np.argmax(pi) + 1) % K] += 0.1
+        pi /= pi.sum()
+    return safe_log(pi), safe_log(A)
+
+
+def _frames(rng, N, K, zeros=False, tie_groups=None):
+    G = K if tie_groups is None else max(tie_groups) + 1
+    lfp = rng.normal(size=(N, G)) * 3.0 - 2.0
+    if zeros and G > 1:
+        mask = rng.random((N, G)) < 0.2
+        mask[np.arange(N), rng.integers(G, size=N)] = False
+        lfp[mask] = -np.inf
+    # tied states share one emission column (what the model layer hands the kernels)
+    return lfp if tie_groups is None else np.ascontiguousarray(lfp[:, tie_groups])
+
+
+def _offsets(lengths):
+    return np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+
+
+def _check_f64(gpu, oracle, log_pi, log_A, lfp, offsets):
+    lp, post, xi = gpu.forward_backward(log_pi, log_A, lfp, offsets)
+    r_lp, r_post, r_xi = oracle.forward_backward(log_pi, log_A, lfp, offsets)
+    np.testing.assert_allclose(lp, r_lp, rtol=RTOL)
+    np.testing.assert_allclose(post, r_post, rtol=RTOL, atol=1e-300)
+    np.testing.assert_allclose(xi, r_xi, rtol=RTOL, atol=1e-300)
+    np.testing.assert_allclose(gpu.score(log_pi, log_A, lfp, offsets), r_lp, rtol=RTOL)
+    v_lp, states = gpu.viterbi(log_pi, log_A, lfp, offsets)
+    r_vlp, r_states = oracle.viterbi(log_pi, log_A, lfp, offsets)
+    np.testing.assert_allclose(v_lp, r_vlp, rtol=RTOL)
+    np.testing.assert_array_equal(states, r_states)
+
+
+@pytest.mark.parametrize("K, zeros, tied", [(1, False, False), (3, True, False),
+                                            (8, False, True), (16, True, False),
+                                            (33, False, False), (128, True, True)])
+def test_float64_matches_reference_ragged(gpu, K, zeros, tied):
+    rng = np.random.default_rng(K)
+    log_pi, log_A = _model(rng, K, zeros)
+    lengths = np.concatenate(([1, 1, 2], rng.integers(1, 120, size=40), [1]))
+    groups = list(np.arange(K) // 2) if tied and K > 1 else None
+    lfp = _frames(rng, int(lengths.sum()), K, zeros, groups)
+    _check_f64(gpu, reference, log_pi, log_A, lfp, _offsets(lengths))
+
+
+def test_float64_many_sequences_and_length_one(gpu):
+    rng = np.random.default_rng(11)
+    K = 16
+    log_pi, log_A = _model(rng, K, zeros=True)
+    lengths = np.where(rng.random(3000) < 0.5, 1, rng.integers(200, 1800, size=3000))
+    lfp = _frames(rng, int(lengths.sum()), K, zeros=True)
+    # numba_cpu is itself checked against the reference (test_kernels.py) and is fast
+    _check_f64(gpu, numba_cpu, log_pi, log_A, lfp, _offsets(lengths))
+
+
+def test_float64_one_very_long_sequence(gpu):
+    rng = np.random.default_rng(12)
+    K = 4
+    log_pi, log_A = _model(rng, K)
+    lfp = _frames(rng, 1_000_000, K)
+    offsets = _offsets([len(lfp)])
+    lp, post, xi = gpu.forward_backward(log_pi, log_A, lfp, offsets)
+    c_lp, c_post, c_xi = numba_cpu.forward_backward(log_pi, log_A, lfp, offsets)
+    np.testing.assert_allclose(lp, c_lp, rtol=RTOL)
+    np.testing.assert_allclose(post, c_post, rtol=1e-9, atol=1e-300)
+    np.testing.assert_allclose(xi, c_xi, rtol=1e-9)
+    v_lp, states = gpu.viterbi(log_pi, log_A, lfp, offsets)
+    c_vlp, c_states = numba_cpu.viterbi(log_pi, log_A, lfp, offsets)
+    np.testing.assert_allclose(v_lp, c_vlp, rtol=RTOL)
+    np.testing.assert_array_equal(states, c_states)
+
+
+@pytest.mark.parametrize("K", [4, 16, 128])
+def test_float32_within_documented_tolerance(gpu, K):
+    rng = np.random.default_rng(100 + K)
+    log_pi, log_A = _model(rng, K, zeros=True)
+    lengths = np.concatenate(([1, 1], rng.integers(200, 1800, size=30)))
+    lfp = _frames(rng, int(lengths.sum()), K, zeros=True)
+    offsets = _offsets(lengths)
+    lp, post, xi = gpu.forward_backward(log_pi, log_A, lfp, offsets, dtype=np.float32)
+    c_lp, c_post, c_xi = numba_cpu.forward_backward(log_pi, log_A, lfp, offsets)
+    assert post.dtype == np.float32
+    np.testing.assert_allclose(lp, c_lp, rtol=F32_LP_RTOL)
+    np.testing.assert_allclose(post, c_post, atol=F32_POST_ATOL)
+    n_trans = offsets[-1] - len(lengths)
+    np.testing.assert_allclose(xi / n_trans, c_xi / n_trans, atol=F32_POST_ATOL)
+    np.testing.assert_allclose(gpu.score(log_pi, log_A, lfp, offsets, dtype=np.float32), c_lp,
+                               rtol=F32_LP_RTOL)
+    v_lp, _ = gpu.viterbi(log_pi, log_A, lfp, offsets, dtype=np.float32)
+    np.testing.assert_allclose(v_lp, numba_cpu.viterbi(log_pi, log_A, lfp, offsets)[0],
+                               rtol=F32_LP_RTOL)
+
+
+def test_impossible_sequence_gives_minus_inf(gpu):
+    log_pi = safe_log([1.0, 0.0])
+    log_A = safe_log([[1.0, 0.0], [0.0, 1.0]])
+    lfp = np.log(np.full((7, 2), 0.5))
+    lfp[4, 0] = -np.inf
+    lp, post, xi = gpu.forward_backward(log_pi, log_A, lfp, _offsets([3, 4]))
+    assert np.isneginf(lp[1]) and np.isfinite(lp[0])
+    assert np.isnan(post[3:]).all() and np.isnan(xi).all()
+
+
+@needs_cupy
+def test_cupy_inputs_and_posteriors_kept_on_device(gpu):
+    import cupy
+    rng = np.random.default_rng(13)
+    K = 8
+    log_pi, log_A = _model(rng, K)
+    lengths = rng.integers(1, 500, size=100)
+    lfp = _frames(rng, int(lengths.sum()), K)
+    offsets = _offsets(lengths)
+    lp, post, xi = gpu.forward_backward(cupy.asarray(log_pi), cupy.asarray(log_A),
+                                        cupy.asarray(lfp), cupy.asarray(offsets),
+                                        keep_on_device=True)
+    assert isinstance(post, cupy.ndarray)
+    c_lp, c_post, c_xi = numba_cpu.forward_backward(log_pi, log_A, lfp, offsets)
+    np.testing.assert_allclose(lp, c_lp, rtol=RTOL)
+    np.testing.assert_allclose(post.get(), c_post, rtol=RTOL, atol=1e-300)
+    np.testing.assert_allclose(xi, c_xi, rtol=RTOL)
+
+
+@needs_cupy
+def test_model_fit_on_gpu_equals_cpu():
+    rng = np.random.default_rng(14)
+    X = rng.normal(size=(3000, 2)) + np.repeat(rng.normal(scale=3, size=(30, 2)), 100, axis=0)
+    lengths = [100] * 30
+    kw = dict(n_components=4, covariance_type="diag", tie_groups=[0, 0, 1, 2], n_iter=10,
+              random_state=0)
+    cpu = tp.GaussianHMM(backend="numba", **kw).fit(X, lengths)
+    gpu_model = tp.GaussianHMM(backend="cupy", **kw).fit(X, lengths)
+    assert gpu_model.backend_ == "cupy"
+    np.testing.assert_allclose(gpu_model.transmat_, cpu.transmat_, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(gpu_model.means_, cpu.means_, rtol=1e-8)
+    np.testing.assert_allclose(gpu_model.score(X, lengths), cpu.score(X, lengths), rtol=1e-10)

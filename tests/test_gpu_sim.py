@@ -1,0 +1,117 @@
+"""The GPU backend's kernels, tested without a GPU.
+
+* Every case of ``_gpu_sim_check.py`` runs under Numba's CUDA simulator in one
+  subprocess (``NUMBA_ENABLE_CUDASIM=1`` must be set before numba is imported, so it
+  cannot run in this process) and is compared there with the NumPy reference,
+  float64 to rtol 1e-10; each case is reported here as its own test.
+* The kernels are compiled to PTX for sm_90 with ``numba.cuda.compile_ptx`` (needs
+  NVVM, not a driver; skipped where NVVM is missing), which catches what the simulator
+  cannot: code that types in Python but not on the device.
+* Without a GPU, ``backend='cupy'`` and the GPU module fail with clear errors.
+"""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
+
+import numpy as np
+import pytest
+
+import tiedpgm as tp
+from _gpu_sim_check import CASES
+
+HELPER = Path(__file__).with_name("_gpu_sim_check.py")
+
+
+@pytest.fixture(scope="module")
+def sim_results():
+    env = dict(os.environ)
+    env["NUMBA_ENABLE_CUDASIM"] = "1"
+    # test the same tiedpgm that this process imported (installed wheel or checkout)
+    root = str(Path(tp.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", str(HELPER)], env=env,
+                          capture_output=True, text=True, timeout=300)
+    results = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith("{"):
+            rec = json.loads(line)
+            results[rec["case"]] = rec
+    if not results:
+        pytest.fail(f"simulator run produced no results (rc={proc.returncode}):\n"
+                    f"{proc.stdout}\n{proc.stderr}")
+    return results, proc.stderr
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_kernels_under_cuda_simulator(sim_results, name):
+    results, stderr = sim_results
+    assert name in results, f"case {name} did not report (crashed?):\n{stderr}"
+    rec = results[name]
+    assert rec["ok"], rec.get("error")
+
+
+def _has_cuda_gpu():
+    try:
+        from numba import cuda
+        return cuda.is_available()
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _nvvm_available():
+    try:
+        from numba.cuda.cudadrv import nvvm
+        nvvm.NVVM()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "cannot compile PTX here"
+        return False
+
+
+@pytest.mark.skipif(os.environ.get("NUMBA_ENABLE_CUDASIM") == "1",
+                    reason="PTX compilation needs the real numba.cuda target, not the simulator")
+@pytest.mark.skipif(not _nvvm_available(), reason="NVVM (CUDA toolkit) not found")
+@pytest.mark.skipif(_has_cuda_gpu(), reason="a real GPU compiles and runs them in test_gpu.py "
+                    "(the faked compute capability below must not leak into its launches)")
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_kernels_compile_to_ptx(dtype):
+    import numba.cuda.dispatcher as dispatcher
+    from numba import cuda
+
+    from tiedpgm.kernels import cuda_kernels
+    kern = cuda_kernels.build(dtype)
+    # device functions ask the current device for its compute capability; there is none
+    fake = SimpleNamespace(compute_capability=(9, 0))
+    with mock.patch.object(dispatcher, "get_current_device", lambda: fake):
+        for name, sig in cuda_kernels.signatures(dtype).items():
+            ptx, _ = cuda.compile_ptx(getattr(kern, name).py_func, sig, cc=(9, 0))
+            assert ".entry" in ptx, name
+
+
+@pytest.mark.skipif(_has_cuda_gpu(), reason="this machine has a GPU")
+@pytest.mark.skipif(os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", reason="simulator active")
+def test_gpu_module_without_gpu_says_use_numba():
+    from tiedpgm.kernels import cupy_gpu
+    with pytest.raises(RuntimeError, match="backend='numba'"):
+        cupy_gpu.forward_backward(np.zeros(1), np.zeros((1, 1)), np.zeros((2, 1)),
+                                  np.array([0, 2]))
+
+
+def test_cupy_backend_without_cupy_is_a_clear_error():
+    pytest.importorskip("numba")
+    try:
+        import cupy  # noqa: F401
+    except ImportError:
+        from tiedpgm.kernels import get_kernels
+        with pytest.raises(ImportError, match="tiedpgm\\[gpu\\]"):
+            get_kernels("cupy")
+    else:
+        pytest.skip("CuPy is installed")
+
+
+def test_auto_backend_is_still_numba():
+    from tiedpgm.kernels import resolve_backend
+    assert resolve_backend("auto") == "numba"

@@ -1,0 +1,270 @@
+"""GPU HMM kernels (``backend="cupy"``): same functions, shapes and results as :mod:`.reference`.
+
+``forward_backward``, ``score`` and ``viterbi`` take the reference's arguments --
+``log_startprob`` (K,), ``log_transmat`` (K, K), ``log_frameprob`` (N, K) with the
+sequences concatenated, ``offsets`` (S + 1,) -- as NumPy **or CuPy** arrays and return
+**NumPy** arrays (the dispatcher's contract: the model layer pools statistics on the
+host). ``forward_backward(..., keep_on_device=True)`` instead leaves the (N, K)
+posteriors on the device (a CuPy array on a GPU) so that only the (S,) log-likelihoods
+and the (K, K) expected transition counts, already reduced on the device, cross the bus.
+
+``dtype=np.float64`` (default) or ``np.float32`` selects the arithmetic of the
+recursions; log-likelihoods and expected transition counts are accumulated in float64
+in both cases, posteriors come back in ``dtype``. float32 agrees with the reference to
+about 1e-4 relative on log-likelihoods of sequences of ~10**3 frames (the error of a
+scaled recursion grows like ``T * eps``) -- see ``docs/gpu.md`` for the measured tolerance
+used by the tests. Viterbi paths in float32 can differ from the float64 reference where
+two paths are within rounding of each other.
+
+Why Numba-CUDA rather than CuPy ``RawKernel``
+---------------------------------------------
+The kernels (:mod:`.cuda_kernels`) are written once in Python with ``numba.cuda.jit``
+and launched on CuPy arrays through ``__cuda_array_interface__`` (zero copy). The same
+source runs under Numba's CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``) on any CPU, so the
+kernel logic -- ragged offsets, barriers, shared-memory reductions, the device-side xi
+reduction, the Viterbi traceback -- is tested in CI, which has no GPU, against the NumPy
+oracle; and ``numba.cuda.compile_ptx`` checks that it compiles for sm_90 without a
+driver. A ``RawKernel`` is a CUDA C string that can only be compiled and run on a
+machine with a GPU, so none of that would be tested before it reached one. Numba is
+already a dependency (the CPU backend); CuPy stays an optional extra for users who keep
+their data on the GPU.
+
+Sequences that underflow a scale factor (probability zero, or a frame spanning more
+nats than the dtype holds) are flagged by the kernel and redone on the host by
+:mod:`.numba_cpu` in float64, so the result for them is the reference's (``-inf`` and
+NaN posteriors for a sequence of probability zero).
+
+Not done yet (issue 7): a time-parallel (associative scan / chunked) path for a few
+very long sequences -- one block walks each sequence, so a single 10**6-frame sequence
+runs on one SM; emissions on the device; pair-HMM kernels.
+"""
+import math
+
+import numpy as np
+from numba import config as _numba_config
+from numba import cuda
+
+from . import cuda_kernels
+
+# threads per block are a power of two >= K; on a real GPU at least one warp
+_MIN_THREADS_GPU = 32
+_MAX_THREADS = 1024
+# cap on the per-block expected-transition buffers (blocks, K, K) float64
+_XI_PART_BYTES = 256 * 2**20
+
+
+def _simulated():
+    return bool(_numba_config.ENABLE_CUDASIM)
+
+
+def _require_device():
+    if _simulated():
+        return
+    if not cuda.is_available():
+        raise RuntimeError(
+            "backend='cupy' needs an NVIDIA GPU with a working CUDA driver (numba.cuda found "
+            "none); use backend='numba' on the CPU.")
+
+
+def _dtype_name(dtype):
+    name = np.dtype(dtype).name
+    if name not in cuda_kernels.TINY:
+        raise ValueError(f"dtype={dtype!r} is not supported by backend='cupy'; "
+                         "use np.float64 (default) or np.float32.")
+    return name
+
+
+def _host(x, dtype):
+    """A small array on the host (parameters, offsets)."""
+    if not _simulated() and cuda.is_cuda_array(x):
+        x = cuda.as_cuda_array(x).copy_to_host()
+    return np.ascontiguousarray(np.asarray(x), dtype=dtype)
+
+
+def _device(x, dtype):
+    """``x`` as a C-contiguous device array of ``dtype``. Device arrays (CuPy, numba, anything
+    with ``__cuda_array_interface__``) that already have that dtype and layout are not
+    copied; others are converted on the device with CuPy."""
+    if not _simulated() and cuda.is_cuda_array(x):
+        d = cuda.as_cuda_array(x)
+        if d.dtype == dtype and d.is_c_contiguous():
+            return d
+        import cupy
+        return cuda.as_cuda_array(cupy.ascontiguousarray(cupy.asarray(x), dtype=dtype))
+    return cuda.to_device(np.ascontiguousarray(np.asarray(x), dtype=dtype))
+
+
+def _launch_shape(K, S, max_blocks):
+    if K > _MAX_THREADS:
+        raise ValueError(f"backend='cupy' supports at most {_MAX_THREADS} states per kernel "
+                         f"launch, got K={K}; use backend='numba'.")
+    threads = 1 << max(K - 1, 0).bit_length()
+    if not _simulated():
+        threads = max(threads, _MIN_THREADS_GPU)
+    if max_blocks is None:
+        if _simulated():
+            max_blocks = 4
+        else:
+            # enough blocks to fill every SM several times over; more only grows xi_part
+            n_sm = cuda.get_current_device().MULTIPROCESSOR_COUNT
+            max_blocks = max(1, min(8 * n_sm, _XI_PART_BYTES // (8 * K * K)))
+    blocks = max(1, min(S, max_blocks))
+    return blocks, threads
+
+
+def _prepare(log_startprob, log_transmat, log_frameprob, offsets, dtype_name):
+    dt = np.dtype(dtype_name)
+    log_pi = _host(log_startprob, np.float64)
+    log_A = _host(log_transmat, np.float64)
+    offsets = _host(offsets, np.int64)
+    lengths = np.diff(offsets)
+    # longest first: with a grid-stride loop the long sequences start first
+    order = np.argsort(-lengths, kind="stable").astype(np.int64)
+    lfp = _device(log_frameprob, dt)
+    return dt, log_pi, log_A, offsets, order, lfp
+
+
+def _row_max(kern, lfp, dt):
+    N = lfp.shape[0]
+    fmax = cuda.device_array(N, dtype=dt)
+    threads = 128 if not _simulated() else 1
+    blocks = max(1, min(math.ceil(N / threads), 4096 if not _simulated() else 8))
+    kern.row_max[blocks, threads](lfp, fmax)
+    return fmax
+
+
+def _subset(log_frameprob, offsets, seqs):
+    """Rows and offsets of the sequences ``seqs`` on the host, float64."""
+    lfp = log_frameprob
+    on_device = not _simulated() and cuda.is_cuda_array(lfp)
+    if on_device:
+        lfp = cuda.as_cuda_array(lfp)
+    parts = [lfp[offsets[s]:offsets[s + 1]] for s in seqs]
+    parts = [p.copy_to_host() if on_device else np.asarray(p) for p in parts]
+    sub = np.ascontiguousarray(np.concatenate(parts), dtype=np.float64)
+    sub_off = np.concatenate(([0], np.cumsum([len(p) for p in parts]))).astype(np.int64)
+    return sub, sub_off
+
+
+def _as_cupy_if_possible(dev):
+    try:
+        import cupy
+    except ImportError:
+        return dev
+    return cupy.asarray(dev)
+
+
+def forward_backward(log_startprob, log_transmat, log_frameprob, offsets, *,
+                     dtype=np.float64, keep_on_device=False, max_blocks=None):
+    """Posteriors and expected transition counts of all sequences on the GPU.
+
+    Parameters
+    ----------
+    log_startprob : array, shape (K,)
+    log_transmat : array, shape (K, K)
+    log_frameprob : array, shape (N, K)
+        NumPy or CuPy; sequences concatenated along axis 0.
+    offsets : array of int, shape (S + 1,)
+    dtype : np.float64 or np.float32
+        Arithmetic of the recursions.
+    keep_on_device : bool
+        Return the posteriors as a device array instead of NumPy: a CuPy array when
+        CuPy is installed, else a numba ``DeviceNDArray`` (NumPy under the simulator).
+    max_blocks : int, optional
+        Cap on the grid size (blocks loop over sequences); for tests and tuning.
+
+    Returns
+    -------
+    log_prob : ndarray, shape (S,), float64
+    posteriors : ndarray, shape (N, K), ``dtype``
+    xi_sum : ndarray, shape (K, K), float64
+    """
+    _require_device()
+    name = _dtype_name(dtype)
+    kern = cuda_kernels.build(name)
+    dt, log_pi, log_A, offsets_h, order, lfp = _prepare(
+        log_startprob, log_transmat, log_frameprob, offsets, name)
+    N, K = lfp.shape
+    S = len(offsets_h) - 1
+    with np.errstate(over="ignore", under="ignore"):
+        A = np.exp(log_A)
+    blocks, threads = _launch_shape(K, S, max_blocks)
+    fmax = _row_max(kern, lfp, dt)
+    log_prob_d = cuda.device_array(S, dtype=np.float64)
+    post = cuda.device_array((N, K), dtype=dt)
+    xi_part = cuda.device_array((blocks, K, K), dtype=np.float64)  # zeroed by the kernel
+    flag = cuda.device_array(S, dtype=np.int32)
+    kern.forward_backward[blocks, threads, 0, 3 * threads * dt.itemsize](
+        cuda.to_device(np.exp(log_pi).astype(dt)), cuda.to_device(A.astype(dt)),
+        cuda.to_device(np.ascontiguousarray(A.T, dtype=dt)), lfp, fmax,
+        cuda.to_device(offsets_h), cuda.to_device(order), cuda_kernels.TINY[name],
+        log_prob_d, post, xi_part, flag)
+    xi_d = cuda.device_array((K, K), dtype=np.float64)
+    kern.reduce_blocks[max(1, min(math.ceil(K * K / threads), 1024)), threads](xi_part, xi_d)
+    log_prob = log_prob_d.copy_to_host()
+    xi_sum = xi_d.copy_to_host()
+    bad = np.flatnonzero(flag.copy_to_host())
+    fixes = None
+    if len(bad):
+        from . import numba_cpu
+        sub, sub_off = _subset(log_frameprob, offsets_h, bad)
+        lp_b, post_b, xi_b = numba_cpu.forward_backward(log_pi, log_A, sub, sub_off)
+        log_prob[bad] = lp_b
+        xi_sum = xi_sum + xi_b
+        fixes = (sub_off, post_b)
+    if fixes is not None:  # flagged sequences: the host's rows replace the device's
+        for k, s in enumerate(bad):
+            rows = np.ascontiguousarray(fixes[1][fixes[0][k]:fixes[0][k + 1]], dtype=dt)
+            post[offsets_h[s]:offsets_h[s + 1]].copy_to_device(rows)
+    if keep_on_device and not _simulated():
+        return log_prob, _as_cupy_if_possible(post), xi_sum
+    return log_prob, post.copy_to_host(), xi_sum
+
+
+def score(log_startprob, log_transmat, log_frameprob, offsets, *, dtype=np.float64,
+          max_blocks=None):
+    """Log-likelihood of each sequence, shape (S,) float64 (forward pass on the GPU)."""
+    _require_device()
+    name = _dtype_name(dtype)
+    kern = cuda_kernels.build(name)
+    dt, log_pi, log_A, offsets_h, order, lfp = _prepare(
+        log_startprob, log_transmat, log_frameprob, offsets, name)
+    N, K = lfp.shape
+    S = len(offsets_h) - 1
+    blocks, threads = _launch_shape(K, S, max_blocks)
+    fmax = _row_max(kern, lfp, dt)
+    log_prob_d = cuda.device_array(S, dtype=np.float64)
+    flag = cuda.device_array(S, dtype=np.int32)
+    kern.forward[blocks, threads, 0, 2 * threads * dt.itemsize](
+        cuda.to_device(np.exp(log_pi).astype(dt)), cuda.to_device(np.exp(log_A).astype(dt)),
+        lfp, fmax, cuda.to_device(offsets_h), cuda.to_device(order), cuda_kernels.TINY[name],
+        log_prob_d, flag)
+    log_prob = log_prob_d.copy_to_host()
+    bad = np.flatnonzero(flag.copy_to_host())
+    if len(bad):
+        from . import numba_cpu
+        sub, sub_off = _subset(log_frameprob, offsets_h, bad)
+        log_prob[bad] = numba_cpu.score(log_pi, log_A, sub, sub_off)
+    return log_prob
+
+
+def viterbi(log_startprob, log_transmat, log_frameprob, offsets, *, dtype=np.float64,
+            max_blocks=None):
+    """Best state path of each sequence on the GPU: (log_prob (S,) float64, states (N,) int64).
+
+    Ties go to the lowest state index, as in the reference."""
+    _require_device()
+    name = _dtype_name(dtype)
+    kern = cuda_kernels.build(name)
+    dt, log_pi, log_A, offsets_h, order, lfp = _prepare(
+        log_startprob, log_transmat, log_frameprob, offsets, name)
+    N, K = lfp.shape
+    S = len(offsets_h) - 1
+    blocks, threads = _launch_shape(K, S, max_blocks)
+    log_prob_d = cuda.device_array(S, dtype=np.float64)
+    back = cuda.device_array((N, K), dtype=np.int32)
+    states = cuda.device_array(N, dtype=np.int64)
+    kern.viterbi[blocks, threads, 0, threads * dt.itemsize](
+        cuda.to_device(log_pi.astype(dt)), cuda.to_device(log_A.astype(dt)), lfp,
+        cuda.to_device(offsets_h), cuda.to_device(order), log_prob_d, back, states)
+    return log_prob_d.copy_to_host(), states.copy_to_host()
