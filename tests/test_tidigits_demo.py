@@ -41,26 +41,33 @@ def test_read_mfc_matches_header(tmp_path):
 
 def test_demo_function_reports_three_models():
     from tiedpgm.demo import format_table, run_tidigits_demo
-    df = run_tidigits_demo(backend="numpy", n_iter=2)
-    assert list(df["model"]) == ["untied, 4 states", "untied, 12 states",
-                                 "tied, 12 states in 4 groups"]
-    assert list(df["n_groups"]) == [4, 12, 4]
-    # diag: 13 means + 13 variances per group, plus start/transition parameters
-    tied = df.iloc[2]
-    assert tied["n_parameters"] <= 11 + 12 * 11 + 4 * 26
+    df = run_tidigits_demo(n_iter=2)
+    assert list(df["model"]) == ["untied, 16 states", "tied, 32 states in 16 groups",
+                                 "untied, 32 states"]
+    assert list(df["n_groups"]) == [16, 16, 32]
+    # diag: 13 means + 13 variances per group, plus start (K - 1) and transitions
+    # K (K - 1); probabilities that EM drove to exactly 0 are not counted
+    tied, untied = df.iloc[1], df.iloc[2]
+    assert 16 * 26 < tied["n_parameters"] <= 31 + 32 * 31 + 16 * 26
+    assert untied["n_parameters"] - tied["n_parameters"] >= 16 * 26 - 31 - 32 * 31
     assert np.all(np.isfinite(df["test_loglik_per_frame"]))
     assert np.all(df["test_bic"] > 0)
-    assert "tied, 12 states in 4 groups" in format_table(df)
+    assert "tied, 32 states in 16 groups" in format_table(df)
 
 
 def test_demo_command_writes_summary(tmp_path, capsys):
     from tiedpgm.cli import main
     out = tmp_path / "report"
-    assert main(["demo", "-o", str(out), "--backend", "numpy", "--n-iter", "1", "-q"]) == 0
+    assert main(["demo", "-o", str(out), "--n-iter", "1", "--quick", "-q"]) == 0
     text = (out / "hmm_summary.txt").read_text()
-    assert "test ll/frame" in text and "tied, 12 states in 4 groups" in text
+    assert "test ll/frame" in text and "tied, 32 states in 16 groups" in text
     assert (out / "hmm_summary.csv").exists()
-    assert "test BIC" in capsys.readouterr().out
+    pairs = (out / "pairhmm_summary.txt").read_text()
+    assert "Pkinase" in pairs and "fn3" in pairs and "Biopython" in pairs
+    for name in ("pair_posterior.png", "summary.png", "pairhmm_trained.json"):
+        assert (out / name).stat().st_size > 0
+    printed = capsys.readouterr().out
+    assert "test BIC" in printed and "accuracy" in printed
 
 
 def test_tied_model_fits_tidigits_end_to_end():
