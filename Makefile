@@ -13,8 +13,8 @@ $(BIN)/python:
 
 wheel: $(BIN)/python
 	rm -rf dist build
-	$(BIN)/python -m pip wheel -q --no-deps --no-build-isolation -w dist . 2>/dev/null \
-	  || $(BIN)/python -m pip wheel -q --no-deps -w dist .
+	$(BIN)/python -m pip install -q build
+	$(BIN)/python -m build -q --sdist --wheel --outdir dist . > /dev/null
 
 demo: $(BIN)/python
 	$(BIN)/python -m pip install -q '.[bio,plot]'
