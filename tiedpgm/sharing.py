@@ -863,17 +863,27 @@ class TiedAR1:
 
     Attributes
     ----------
-    theta_ : ndarray (T,)            estimates under the chosen tying
-    theta_untied_ : ndarray (T,)     per-step least squares
-    theta_tied_ : float              pooled least squares (= precision-weighted mean)
-    noise_var_ : float               residual variance of the untied fit
-    var_untied_ : ndarray (T,)       sampling variance of each theta_untied_[t]
-    var_tied_ : float                sampling variance of theta_tied_
-    sq_bias_ : float                 s^2 = (1/T) sum_t (theta_t - theta_bar)^2 with
-                                     theta_t = theta_untied_, theta_bar = theta_tied_
-    sq_bias_debiased_ : float        s^2 minus its expected noise part, clipped at 0
-    variance_removed_ : float        mean(var_untied_) - var_tied_
-    tie_wins_ : bool                 sq_bias_debiased_ < variance_removed_
+    theta_ : ndarray, shape (T,)
+        Estimates under the chosen tying.
+    theta_untied_ : ndarray, shape (T,)
+        Per-step least squares.
+    theta_tied_ : float
+        Pooled least squares (the precision-weighted mean of ``theta_untied_``).
+    noise_var_ : float
+        Residual variance of the untied fit.
+    var_untied_ : ndarray, shape (T,)
+        Sampling variance of each ``theta_untied_[t]``.
+    var_tied_ : float
+        Sampling variance of ``theta_tied_``.
+    sq_bias_ : float
+        :math:`s^2 = \\frac1T \\sum_t (\\theta_t - \\bar\\theta)^2` with
+        :math:`\\theta_t` = ``theta_untied_`` and :math:`\\bar\\theta` = ``theta_tied_``.
+    sq_bias_debiased_ : float
+        :math:`s^2` minus its expected noise part, clipped at 0.
+    variance_removed_ : float
+        ``mean(var_untied_) - var_tied_``.
+    tie_wins_ : bool
+        ``sq_bias_debiased_ < variance_removed_``: tying lowers the mean squared error.
     """
 
     def __init__(self, tying="hard", prior_var="auto"):
@@ -956,10 +966,16 @@ class TiedAR1:
 class CurriculumPath:
     """Result of :func:`curriculum_fit`.
 
-    penalties : ndarray (n_steps,)              the schedule lambda_k
-    thetas : ndarray (n_steps, *theta0.shape)   optimum reached at each lambda_k
-    losses : ndarray (n_steps,)                 user loss (without penalty) at each optimum
-    objectives : ndarray (n_steps,)             loss + penalty at each optimum
+    Attributes
+    ----------
+    penalties : ndarray, shape (n_steps,)
+        The schedule :math:`\\lambda_k`.
+    thetas : ndarray, shape (n_steps, ...)
+        Optimum reached at each :math:`\\lambda_k` (each of ``theta0``'s shape).
+    losses : ndarray, shape (n_steps,)
+        User loss (without penalty) at each optimum.
+    objectives : ndarray, shape (n_steps,)
+        Loss plus penalty at each optimum.
     """
     penalties: np.ndarray
     thetas: np.ndarray

@@ -3,10 +3,11 @@
 Every backend module exposes the same array-only functions as
 :mod:`tiedpgm.kernels.reference` (the oracle):
 
-``forward_backward(log_startprob, log_transmat, log_frameprob, offsets)``
-    -> (log_prob (S,), posteriors (N, K), xi_sum (K, K))
-``score(log_startprob, log_transmat, log_frameprob, offsets)`` -> log_prob (S,)
-``viterbi(log_startprob, log_transmat, log_frameprob, offsets)`` -> (log_prob (S,), states (N,))
+- ``forward_backward(log_startprob, log_transmat, log_frameprob, offsets)``
+  returns ``(log_prob (S,), posteriors (N, K), xi_sum (K, K))``;
+- ``score(log_startprob, log_transmat, log_frameprob, offsets)`` returns ``log_prob (S,)``;
+- ``viterbi(log_startprob, log_transmat, log_frameprob, offsets)`` returns
+  ``(log_prob (S,), states (N,))``.
 
 Backends are an explicit choice recorded on fitted models as ``backend_``;
 ``"auto"`` is documented: numba on the CPU (the GPU issue adds cupy).
