@@ -351,15 +351,20 @@ def test_distributed_align_many_equals_local_on_1000_pairs(client):
                                ph.score_many(pairs, progress=False), rtol=1e-10)
 
 
-def test_all_vs_all_fasta_streams_parts(client, tmp_path):
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_all_vs_all_fasta_streams_parts(client, tmp_path, fmt):
     import pandas as pd
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow", reason="Parquet output needs pyarrow")
     ph = tp.PairHMM.from_preset("dna")
     seqs = [p[0] for p in _random_pairs(11, seed=4)]
     fasta = tmp_path / "s.fa"
     fasta.write_text("".join(f">s{i:02d}\n{s}\n" for i, s in enumerate(seqs)))
-    parts = td.align_all_vs_all(ph, fasta, client, tmp_path / "out", block=4, fmt="csv")
+    parts = td.align_all_vs_all(ph, fasta, client, tmp_path / "out", block=4, fmt=fmt)
     assert parts["n_rows"].sum() == 11 * 10 // 2 and len(parts) == 6
-    got = pd.concat([pd.read_csv(p, keep_default_na=False) for p in parts["path"]])
+    read = (pd.read_parquet if fmt == "parquet"
+            else lambda p: pd.read_csv(p, keep_default_na=False))
+    got = pd.concat([read(p) for p in parts["path"]])
     got = got.sort_values(["id_x", "id_y"]).reset_index(drop=True)
     named = [(td._Named(f"s{i:02d}", a), td._Named(f"s{j:02d}", b))
              for i, a in enumerate(seqs) for j, b in enumerate(seqs) if i < j]
