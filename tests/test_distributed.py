@@ -371,3 +371,19 @@ def test_all_vs_all_fasta_streams_parts(client, tmp_path, fmt):
     local = ph.align_many(named, progress=False).sort_values(["id_x", "id_y"])
     pd.testing.assert_frame_equal(got, local.reset_index(drop=True), check_exact=False,
                                   rtol=1e-10, check_dtype=False)
+
+
+def test_distributed_fit_from_parquet_chunks_equals_local(client, tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow", reason="Parquet input needs pyarrow")
+    seqs = _gaussian_data(n_seq=12)
+    paths = []
+    for i in range(0, len(seqs), 4):        # one row per observation + a sequence id column
+        rows = [pd.DataFrame(s, columns=[f"f{d}" for d in range(s.shape[1])]).assign(
+            sequence=i + k) for k, s in enumerate(seqs[i:i + 4])]
+        p = tmp_path / f"chunk{i:03d}.parquet"
+        pd.concat(rows, ignore_index=True).to_parquet(p)
+        paths.append(str(p))
+    local = _gaussian_model().fit(*_concat(seqs))
+    dist = td.fit(_gaussian_model(), paths, client, init_rows=None)
+    _assert_same_params(dist, local)
