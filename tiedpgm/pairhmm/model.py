@@ -25,6 +25,7 @@ from . import kernels_reference as ref
 from .io import Encoder, _seq_id
 
 OPS = "MID"
+_OPS_BYTES = np.frombuffer(OPS.encode("ascii"), dtype=np.uint8)   # op code -> letter
 
 
 # ------------------------------------------------------------------------ Alignment
@@ -766,17 +767,13 @@ class PairHMM:
             raise ValueError(f"method={method!r} is not known; use 'mea' or 'viterbi'.")
         eta = self._eta(eta)
         enc = self._encode_pairs(pairs)
-        res = self._batch(enc, "mea", backend, progress, "align")
+        res = self._batch(enc, method, backend, progress, "align")
         rows = []
         for p, (cx, cy, tx, ty, id_x, id_y) in enumerate(enc):
             lp = res["log_prob"][p]
-            if method == "viterbi":
-                aln = self._align_codes(cx, cy, tx, ty, id_x, id_y, "viterbi", backend)
-                ops, acc = aln.ops, aln.expected_accuracy
-            else:
-                ops, acc = res["ops"][p], res["expected_accuracy"][p]
-                if ops is None:
-                    self._check_possible(lp, id_x, id_y)
+            ops, acc = res["ops"][p], res["expected_accuracy"][p]
+            if ops is None:
+                self._check_possible(lp, id_x, id_y)
             aln = Alignment(tx, ty, ops)
             rows.append((id_x, id_y, lp, lp - self._random_log_prob(cx, cy, eta), acc,
                          aln.cigar, aln.aligned_x, aln.aligned_y))
@@ -966,7 +963,8 @@ def _run_batch(model, enc, kind, backend, progress, desc):
     """Run the kernels over encoded pairs in their canonical orientation.
 
     kind: "score" -> log_prob; "counts" -> log_prob + summed expected counts;
-    "mea" -> log_prob, ops (str per pair, in the caller's orientation), expected_accuracy.
+    "mea" / "viterbi" -> log_prob, ops (str per pair, in the caller's orientation) of the
+    MEA / Viterbi alignment, and its expected_accuracy.
     Pairs flagged by the fast kernels (extreme dynamic range) are redone in log space.
     """
     P = len(enc)
@@ -979,7 +977,7 @@ def _run_batch(model, enc, kind, backend, progress, desc):
     if kind == "counts":
         out.update(trans=np.zeros((S, S)), end=np.zeros(S), match=np.zeros((A, A)),
                    ins_x=np.zeros((K, A)), ins_y=np.zeros((K, A)))
-    if kind == "mea":
+    if kind in ("mea", "viterbi"):
         out["ops"] = [None] * P
         out["expected_accuracy"] = np.empty(P)
     use_numba = model._use_numba(backend)
@@ -996,13 +994,13 @@ def _run_batch(model, enc, kind, backend, progress, desc):
             if use_numba and len(idx):
                 flagged = _run_numba_block(model, xs, ys, idx, kind, out)
             for p in flagged:
-                _run_reference_pair(model, xs[p], ys[p], p, kind, out)
+                _run_reference_pair(model, xs[p], ys[p], p, kind, out, use_numba)
             if bar is not None:
                 bar.update(len(idx))
     finally:
         if bar is not None:
             bar.close()
-    if kind == "mea":
+    if kind in ("mea", "viterbi"):
         for p in range(P):
             ops = out["ops"][p]
             if ops is not None and swaps[p]:
@@ -1030,20 +1028,24 @@ def _run_numba_block(model, xs, ys, idx, kind, out):
         out["ins_x"] += cx
         out["ins_y"] += cy
     else:
-        lp, flags, score, ops_cat, ops_off = nk.batch_mea(*args)
+        if kind == "viterbi":
+            res = nk.batch_viterbi(*args, *model._log_args())
+        else:
+            res = nk.batch_mea(*args)
+        lp, flags, score, ops_cat, ops_off = res
         for t, p in enumerate(idx):
             if flags[t] or not np.isfinite(lp[t]):
                 continue
             L = len(bx[t]) + len(by[t])
             ops = ops_cat[ops_off[t]:ops_off[t] + L]
-            out["ops"][p] = "".join(OPS[o] for o in ops[ops >= 0])
+            out["ops"][p] = _OPS_BYTES[ops[ops >= 0]].tobytes().decode("ascii")
             mn = min(len(bx[t]), len(by[t]))
             out["expected_accuracy"][p] = score[t] / mn if mn else 1.0
     out["log_prob"][idx] = lp
     return [int(idx[t]) for t in np.flatnonzero(flags)]
 
 
-def _run_reference_pair(model, cx, cy, p, kind, out):
+def _run_reference_pair(model, cx, cy, p, kind, out, use_numba=False):
     args = model._log_args()
     if kind == "score":
         out["log_prob"][p] = ref.forward(cx, cy, *args)[0]
@@ -1061,6 +1063,16 @@ def _run_reference_pair(model, cx, cy, p, kind, out):
         out["log_prob"][p] = lp
         if np.isfinite(lp):
             pm = post[0, 1:, 1:]
+            if kind == "viterbi":
+                if use_numba:     # same result, faster
+                    from . import kernels_numba as nk
+                    states = nk.viterbi(cx, cy, *args)[1]
+                else:
+                    states = ref.viterbi(cx, cy, *args)[1]
+                ops = model._ops_from_states(states)
+                out["ops"][p] = ops
+                out["expected_accuracy"][p] = _expected_accuracy(pm, ops)
+                return
             score, ops = ref.mea(pm)
             out["ops"][p] = ops
             mn = min(len(cx), len(cy))

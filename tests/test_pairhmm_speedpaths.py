@@ -1,0 +1,164 @@
+"""Fast-path kernels (striped forward, specialised/batched Viterbi) against the reference."""
+import numpy as np
+import pytest
+
+import tiedpgm as tp
+from tiedpgm.pairhmm import kernels_numba as nk
+from tiedpgm.pairhmm import kernels_reference as ref
+
+
+def random_model(rng, symmetric, K, A=4, tau=None, zero_q=False):
+    P = rng.dirichlet(np.ones(A * A)).reshape(A, A)
+    q = rng.dirichlet(np.ones(A), size=2)
+    if zero_q:
+        q[:, 0] = 0.0
+        q /= q.sum(axis=1, keepdims=True)
+    tau = rng.uniform(0.01, 0.2) if tau is None else tau
+    shape = K if symmetric else (K, 2)
+    d = rng.uniform(0.02, 0.15, size=shape)
+    e = rng.uniform(0.1, 0.98 - tau, size=shape)
+    return tp.PairHMM("ACGT"[:A], delta=d, epsilon=e, tau=tau, match_prob=P, insert_prob=q,
+                      symmetric=symmetric, n_insert_pairs=K)
+
+
+# lengths around the 8-segment striping: empty, shorter than 8, multiples of 8 and not
+LENGTHS = [(0, 0), (0, 9), (9, 0), (1, 1), (1, 8), (3, 7), (8, 8), (9, 17), (16, 15),
+           (23, 64), (64, 23), (40, 41), (5, 120)]
+
+
+@pytest.mark.parametrize("sym", [True, False])
+@pytest.mark.parametrize("K", [1, 2])
+@pytest.mark.parametrize("zero_q", [False, True])
+def test_striped_forward_matches_reference(sym, K, zero_q):
+    rng = np.random.default_rng(100 + 10 * K + 2 * sym + zero_q)
+    model = random_model(rng, sym, K, zero_q=zero_q)
+    fa, la = model._fast_args(), model._log_args()
+    for n, m in LENGTHS:
+        x = rng.integers(0, 4, n).astype(np.uint8)
+        y = rng.integers(0, 4, m).astype(np.uint8)
+        lr = ref.forward(x, y, *la)[0]
+        lp, flag = nk.forward_score(x, y, *fa)
+        assert not flag
+        if np.isfinite(lr):
+            assert lp == pytest.approx(lr, rel=1e-10, abs=1e-12)
+        else:
+            assert lp == -np.inf
+        lb, _ = nk.backward_score(x, y, *fa)
+        assert lp == pytest.approx(lb, rel=1e-10, abs=1e-12) or lb == lp
+
+
+def test_striped_forward_protein_preset_long_pairs():
+    rng = np.random.default_rng(7)
+    for K in (1, 2):
+        kw = {} if K == 2 else dict(n_insert_pairs=1, delta=0.02, epsilon=0.6)
+        model = tp.PairHMM.from_preset("protein", **kw)
+        for n, m in [(150, 400), (400, 151), (233, 233)]:
+            x = rng.integers(0, 20, n).astype(np.uint8)
+            y = rng.integers(0, 20, m).astype(np.uint8)
+            lp, flag = nk.forward_score(x, y, *model._fast_args())
+            lb, _ = nk.backward_score(x, y, *model._fast_args())
+            assert not flag
+            assert lp == pytest.approx(lb, rel=1e-12)
+        x = rng.integers(0, 20, 60).astype(np.uint8)
+        y = rng.integers(0, 20, 75).astype(np.uint8)
+        lr = ref.forward(x, y, *model._log_args())[0]
+        assert nk.forward_score(x, y, *model._fast_args())[0] == pytest.approx(lr, rel=1e-10)
+
+
+def test_specialised_viterbi_identical_to_reference():
+    rng = np.random.default_rng(21)
+    for trial in range(120):
+        K, sym = 1 + trial % 2, bool(trial % 3)
+        model = random_model(rng, sym, K, A=2 + trial % 3, zero_q=trial % 7 == 0)
+        la = model._log_args()
+        A = la[2].shape[0]
+        n, m = rng.integers(0, 14, 2)
+        x = rng.integers(0, A, n).astype(np.uint8)
+        y = x.copy() if trial % 5 == 0 else rng.integers(0, A, m).astype(np.uint8)
+        v2, s2 = nk.viterbi(x, y, *la)
+        if not np.isfinite(ref.forward(x, y, *la)[0]):   # impossible pair
+            assert v2 == -np.inf and len(s2) == 0
+            continue
+        v1, s1 = ref.viterbi(x, y, *la)
+        assert v1 == v2                      # same additions in the same order
+        np.testing.assert_array_equal(s1, s2)
+
+
+@pytest.mark.parametrize("K", [1, 2])
+def test_batched_viterbi_equals_single_pair(K):
+    rng = np.random.default_rng(5 + K)
+    model = random_model(rng, True, K)
+    seqs = ["".join(rng.choice(list("ACGT"), rng.integers(0, 40))) for _ in range(30)]
+    pairs = [(seqs[i], seqs[(i * 7 + 3) % 30]) for i in range(30)] + [(seqs[4], seqs[4])]
+    df = model.align_many(pairs, method="viterbi", progress=False)
+    dn = model.align_many(pairs, method="viterbi", progress=False, backend="numpy")
+    for p, (x, y) in enumerate(pairs):
+        aln = model.align(x, y, method="viterbi")
+        assert df.cigar[p] == aln.cigar == dn.cigar[p]
+        assert df.expected_accuracy[p] == pytest.approx(aln.expected_accuracy, rel=1e-9)
+        assert dn.expected_accuracy[p] == pytest.approx(aln.expected_accuracy, rel=1e-9)
+        assert df.log_likelihood[p] == pytest.approx(model.log_likelihood(x, y), rel=1e-12)
+
+
+@pytest.mark.parametrize("sym", [True, False])
+@pytest.mark.parametrize("K", [1, 2])
+def test_striped_posterior_matches_reference(sym, K):
+    rng = np.random.default_rng(300 + 10 * K + sym)
+    model = random_model(rng, sym, K, zero_q=K == 2)
+    fa, la = model._fast_args(), model._log_args()
+    for n, m in LENGTHS:
+        x = rng.integers(0, 4, n).astype(np.uint8)
+        y = rng.integers(0, 4, m).astype(np.uint8)
+        lr, post = ref.posterior(x, y, *la)
+        lp, flag, pm, px, py = nk.posterior(x, y, *fa)
+        assert not flag
+        if not np.isfinite(lr):
+            assert lp == -np.inf
+            continue
+        assert lp == pytest.approx(lr, rel=1e-10, abs=1e-12)
+        np.testing.assert_allclose(pm, post[0, 1:, 1:], rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(px, post[1:1 + K, 1:, :].sum(axis=(0, 2)), rtol=1e-10,
+                                   atol=1e-13)
+        np.testing.assert_allclose(py, post[1 + K:, :, 1:].sum(axis=(0, 1)), rtol=1e-10,
+                                   atol=1e-13)
+        # the MEA-only path stores the same match posteriors, bit for bit
+        lq, _, L, P = nk.posterior_match(x, y, *fa)
+        assert lq == lp
+        for i in range(n):
+            for j in range(m):
+                assert P[i + 1, nk._col_index(j + 1, L)] == pm[i, j]
+        if n and m:
+            s1, o1 = nk.mea(pm)
+            s2, o2 = nk.mea_striped(P, m, L)
+            assert s1 == s2
+            np.testing.assert_array_equal(o1, o2)
+
+
+@pytest.mark.parametrize("n,m", [(1, 1), (3, 3), (5, 12), (17, 9), (24, 40)])
+def test_striped_mea_ties_like_reference(n, m):
+    """Constant and zero posteriors: every cell is a tie; the striped MEA must break ties
+    exactly like the reference."""
+    L = nk._stripe_len(m)
+    for val in (0.0, 0.25, 1.0):
+        pm = np.full((n, m), val)
+        P = np.zeros((n + 1, (L + 1) * 8))
+        for i in range(n):
+            for j in range(m):
+                P[i + 1, nk._col_index(j + 1, L)] = val
+        s_ref, ops_ref = ref.mea(pm)
+        s2, o2 = nk.mea_striped(P, m, L)
+        assert s2 == s_ref
+        assert "".join("MID"[o] for o in o2) == ops_ref
+
+
+def test_batched_mea_equals_single_pair_protein():
+    rng = np.random.default_rng(9)
+    model = tp.PairHMM.from_preset("protein")
+    aa = np.array(list("ACDEFGHIKLMNPQRSTVWY"))
+    seqs = ["".join(rng.choice(aa, rng.integers(1, 90))) for _ in range(12)]
+    pairs = [(seqs[i], seqs[(i + 5) % 12]) for i in range(12)]
+    df = model.align_many(pairs, progress=False)
+    for p, (x, y) in enumerate(pairs):
+        a = model.align(x, y)
+        assert df.cigar[p] == a.cigar
+        assert df.expected_accuracy[p] == pytest.approx(a.expected_accuracy, rel=1e-10)
