@@ -566,13 +566,16 @@ class BaseHMM(BaseEstimator):
         return get_kernels(getattr(self, "backend_", None) or self.backend)
 
     # -- E-step / M-step as values -----------------------------------------------------------
-    def _log_frameprob(self, X, fam, state_mask=None):
-        ll = fam.log_likelihood(X)
+    def _state_slots(self, fam):
+        """State -> slot map for the family, or None when every state is its own slot."""
         slots = self._slots()
-        if ll.shape[1] == len(slots) and np.array_equal(slots, np.arange(len(slots))):
-            lfp = np.ascontiguousarray(ll)       # one slot per state: no gather needed
-        else:
-            lfp = np.ascontiguousarray(ll[:, slots])
+        if fam.n_groups == len(slots) and np.array_equal(slots, np.arange(len(slots))):
+            return None
+        return slots
+
+    def _log_frameprob(self, X, fam, state_mask=None):
+        # (n_samples, n_states) in one pass where the family can (no (N, G) temporary)
+        lfp = fam.log_likelihood_states(X, self._state_slots(fam))
         if state_mask is not None:
             lfp = np.where(state_mask, lfp, -np.inf)     # a copy: families may cache ll
         return lfp
@@ -665,21 +668,43 @@ class BaseHMM(BaseEstimator):
         return kernels.viterbi(lsp, safe_log(self._transmat), lfp, offsets)
 
     # -- E-step / M-step as values -----------------------------------------------------------
-    def _estep(self, X, offsets, fam, kernels, state_mask=None):
-        slots = self._slots()
-        lp, post, xi = self._run_fb(kernels, self._log_frameprob(X, fam, state_mask), offsets)
+    @staticmethod
+    def _check_log_prob(lp):
         bad = np.flatnonzero(~np.isfinite(lp))
         if bad.size:
             raise ValueError(
                 f"sequence {int(bad[0])} has probability 0 under the current parameters "
                 f"(log-likelihood {lp[bad[0]]}); a structural zero in startprob_/transmat_, "
                 "the state_mask or an emission probability of 0 forbids it.")
-        if fam.n_groups == len(slots) and np.array_equal(slots, np.arange(len(slots))):
-            gpost = post                      # one slot per state: nothing to pool
-        else:
-            gpost = post @ ties.onehot(slots, fam.n_groups)   # sum over each group's states
+
+    def _fused_estep(self, X, offsets, fam, kernels, slots):
+        """E-step through the numba kernel that sums emission statistics as it goes (no
+        (N, K) log_frameprob for categorical models, no (N, K) posteriors); None when the
+        backend, transitions or family have no such path."""
+        fused = getattr(kernels, "forward_backward_stats", None)
+        if fused is None or self._use_sparse():
+            return None
+        args = fam.fused_estep_args(X, slots)
+        if args is None:
+            return None
+        res = fused(safe_log(self._startprob), safe_log(self._transmat), offsets, **args)
+        self._check_log_prob(res["log_prob"])
         est = fam.empty_stats()
-        fam.accumulate(est, X, gpost)
+        fam.add_state_stats(est, res, slots)
+        return Stats(log_prob=float(res["log_prob"].sum()), n_sequences=len(offsets) - 1,
+                     n_samples=int(X.shape[0]), start=res["start"],
+                     trans=np.asarray(res["xi_sum"], dtype=np.float64), emission=est)
+
+    def _estep(self, X, offsets, fam, kernels, state_mask=None):
+        slots = self._state_slots(fam)
+        if state_mask is None:
+            stats = self._fused_estep(X, offsets, fam, kernels, slots)
+            if stats is not None:
+                return stats
+        lp, post, xi = self._run_fb(kernels, self._log_frameprob(X, fam, state_mask), offsets)
+        self._check_log_prob(lp)
+        est = fam.empty_stats()
+        fam.accumulate_states(est, X, post, slots)    # pools the states of each group
         return Stats(log_prob=float(lp.sum()), n_sequences=len(offsets) - 1,
                      n_samples=int(X.shape[0]), start=post[offsets[:-1]].sum(axis=0),
                      trans=np.asarray(xi, dtype=np.float64), emission=est)
@@ -1170,7 +1195,7 @@ class GaussianHMM(BaseHMM):
 
     @property
     def means_(self):
-        """ndarray, shape (n_components, n_features): per-state view of group_means_."""
+        """ndarray, shape (n_components, n_features): per-state view of ``group_means_``."""
         return self._per_state(self.group_means_)
 
     @means_.setter
@@ -1301,7 +1326,7 @@ class CategoricalHMM(BaseHMM):
 
     @property
     def emissionprob_(self):
-        """ndarray, shape (n_components, n_features): per-state view of group_emissionprob_."""
+        """ndarray, shape (n_components, n_features): per-state view of ``group_emissionprob_``."""
         return self._per_state(self.group_emissionprob_)
 
     @emissionprob_.setter

@@ -12,6 +12,13 @@ statistics that estimate it. The HMM never looks inside; it only
    dividing*;
 3. calls ``m_step(stats, letters)`` once per EM iteration -- the only division.
 
+Fast paths (optional overrides; the defaults reduce to the three steps above):
+``log_likelihood_states(X, slots)`` builds the (n_samples, n_states) array in one pass;
+``accumulate_states(stats, X, posteriors, slots)`` sums per state and pools the small
+statistics instead of the posteriors; ``fused_estep_args`` / ``add_state_stats`` let
+the numba kernel ``forward_backward_stats`` sum the statistics during the backward pass
+(categorical and diagonal Gaussian), so a fit's E-step writes no (N, K) array.
+
 Extension points (for families and tying variants added later)
 --------------------------------------------------------------
 - **New family** (Poisson, GMM, tied mixture): subclass :class:`EmissionFamily`,
@@ -118,6 +125,38 @@ class EmissionFamily:
         ``group_posteriors`` (n_samples, n_groups) are state posteriors summed over
         the states of each group.
         """
+        raise NotImplementedError
+
+    def log_likelihood_states(self, X, slots=None):
+        """Log density of every row under every *state*, shape (n_samples, n_states),
+        C-contiguous float64 (possibly an array the family caches: do not write into it).
+
+        ``slots`` (n_states,) maps states to groups; ``None`` = one group per state.
+        Families override this to build the state-level array in one pass."""
+        ll = self.log_likelihood(X)
+        if slots is None:
+            return np.ascontiguousarray(ll, dtype=np.float64)
+        return np.ascontiguousarray(ll[:, slots], dtype=np.float64)
+
+    def accumulate_states(self, stats, X, posteriors, slots=None):
+        """:meth:`accumulate` from *state* posteriors (n_samples, n_states): pools them to
+        groups over ``slots`` (``None`` = one group per state) first. Families whose
+        statistics are linear in the weights override this to sum per state and pool the
+        (small) statistics instead of the posteriors."""
+        if slots is not None:
+            from ..ties import onehot
+            posteriors = posteriors @ onehot(slots, self.n_groups)
+        self.accumulate(stats, X, posteriors)
+
+    def fused_estep_args(self, X, slots=None):
+        """Keyword arguments of the numba kernel ``forward_backward_stats`` (frames and an
+        emission-statistics sink) that let one E-step skip the (N, K) posteriors, or None
+        when the family (or this X, e.g. with missing values) has no such fast path."""
+        return None
+
+    def add_state_stats(self, stats, res, slots=None):
+        """Add the per-state statistics ``res`` of ``forward_backward_stats`` into
+        ``stats``, pooled over ``slots`` (``None`` = one group per state)."""
         raise NotImplementedError
 
     def m_step(self, stats, letters):

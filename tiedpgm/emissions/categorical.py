@@ -1,12 +1,18 @@
 """Categorical emissions: one probability vector over symbols per tie group."""
 import numpy as np
 
+from ..kernels import emission_numba as _en
 from ..kernels import safe_log
 from . import _soft
 from .base import EmissionFamily, where
 
 #: With ``allow_missing=True`` this symbol marks a missing observation (likelihood 1).
 MISSING_SYMBOL = -1
+
+
+def _symbols(X):
+    """The symbol column of validated ``X`` as contiguous int64 (N,)."""
+    return np.ascontiguousarray(X[:, 0], dtype=np.int64)
 
 
 class CategoricalEmissions(EmissionFamily):
@@ -68,7 +74,10 @@ class CategoricalEmissions(EmissionFamily):
                 raise ValueError(
                     f"X contains the non-integer symbol {float(col[i])!r} at {where(i, offsets)}; "
                     "symbols must be integers 0..n_features-1.")
-        col = col.astype(np.int64)
+        col = col.astype(np.int64, copy=False)
+        if col.size and col.min() >= 0 and (self.n_features is None
+                                            or col.max() < self.n_features):
+            return np.ascontiguousarray(col.reshape(-1, 1))     # all symbols valid
         neg = np.flatnonzero((col < 0) & ~((col == MISSING_SYMBOL) & self.allow_missing))
         if neg.size:
             i = neg[0]
@@ -95,27 +104,56 @@ class CategoricalEmissions(EmissionFamily):
             self.emissionprob = p / p.sum(axis=1, keepdims=True)
 
     def log_likelihood(self, X):
-        x = X[:, 0]
-        miss = x < 0
-        if not miss.any():
-            return np.ascontiguousarray(safe_log(self.emissionprob)[:, x].T)
-        out = np.ascontiguousarray(safe_log(self.emissionprob)[:, np.where(miss, 0, x)].T)
-        out[miss] = 0.0          # a missing symbol has likelihood 1 under every state
-        return out
+        return self.log_likelihood_states(X, None)
+
+    def log_likelihood_states(self, X, slots=None):
+        # one gather of rows of the (n_symbols, n_states) log table: no (G, N) temporary,
+        # no transposed copy, no separate expansion from groups to states
+        lt = safe_log(self.emissionprob)
+        if slots is not None:
+            lt = lt[slots]
+        x = _symbols(X)
+        if x.size and x.max() >= lt.shape[1]:
+            raise IndexError(f"symbol {int(x.max())} is out of range for "
+                             f"{lt.shape[1]} symbols.")
+        return _en.cat_gather(np.ascontiguousarray(lt.T), x, _en.n_blocks(x.shape[0]))
 
     def empty_stats(self):
         return {"counts": np.zeros((self.n_groups, self.n_features))}
 
+    def _counts(self, X, W):
+        x = _symbols(X)
+        W = np.ascontiguousarray(W, dtype=np.float64)
+        return _en.cat_counts(x, W, self.n_features, _en.n_blocks(x.shape[0]))
+
     def accumulate(self, stats, X, group_posteriors):
-        x = X[:, 0]
-        counts = stats["counts"]
-        miss = x < 0
-        if miss.any():
-            x = x[~miss]
-            group_posteriors = group_posteriors[~miss]
-        for g in range(self.n_groups):
-            counts[g] += np.bincount(x, weights=group_posteriors[:, g],
-                                     minlength=self.n_features)[:self.n_features]
+        stats["counts"] += self._counts(X, group_posteriors)
+
+    def fused_estep_args(self, X, slots=None):
+        # frames straight from the (n_symbols + 1, n_states) log table (the extra row of
+        # zeros is the missing symbol): no (N, K) log_frameprob, no (N, K) posteriors
+        lt = safe_log(self.emissionprob)
+        if slots is not None:
+            lt = lt[slots]
+        F = lt.shape[1]
+        table = np.zeros((F + 1, lt.shape[0]))
+        table[:F] = lt.T
+        x = _symbols(X)
+        if x.size and (x.min() < 0 or x.max() >= F):
+            if x.max() >= F:
+                return None
+            ridx = np.where(x < 0, F, x)
+        else:
+            ridx = x
+        return dict(log_table=table, symbols=ridx, counts_symbols=x, n_symbols=F)
+
+    def add_state_stats(self, stats, res, slots=None):
+        c = res["counts"]                             # (n_states, n_features)
+        stats["counts"] += c if slots is None else _en.pool_columns(c, slots, self.n_groups)
+
+    def accumulate_states(self, stats, X, posteriors, slots=None):
+        c = self._counts(X, posteriors)              # (n_states, n_features)
+        stats["counts"] += c if slots is None else _en.pool_columns(c, slots, self.n_groups)
 
     def m_step(self, stats, letters):
         if "e" not in letters:

@@ -7,6 +7,7 @@ sums replaced by sums over the states of each group.
 import numpy as np
 from scipy import linalg
 
+from ..kernels import emission_numba as _en
 from ..ties import pool
 from . import _soft
 from .base import EmissionFamily, where
@@ -154,6 +155,8 @@ class GaussianEmissions(EmissionFamily):
         if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
             raise ValueError(f"X has dtype {X.dtype}; expected numbers.")
         X = np.ascontiguousarray(X, dtype=np.float64)
+        if X.shape[1] == (self.n_features or X.shape[1]) and np.isfinite(np.sum(X)):
+            return X             # all finite (one pass, no temporaries)
         bad = ~np.isfinite(X)
         if self.allow_missing:
             bad &= ~np.isnan(X)
@@ -176,6 +179,8 @@ class GaussianEmissions(EmissionFamily):
         With missing values, k-means and the covariance use the complete rows (or the
         column means when too few rows are complete)."""
         self.n_features = X.shape[1]
+        if not ("m" in letters or "c" in letters):
+            return
         if np.isnan(X).any():
             complete = X[~np.isnan(X).any(axis=1)]
             if len(complete) >= max(2 * self.n_groups, 2):
@@ -220,10 +225,29 @@ class GaussianEmissions(EmissionFamily):
 
     # -- EM -----------------------------------------------------------------------------
     def log_likelihood(self, X):
+        if self.covariance_type in ("spherical", "diag"):
+            return self.log_likelihood_states(X, None)
         nan = np.isnan(X)
         if nan.any():
             return self._log_likelihood_missing(X, nan)
         return self._log_likelihood(X)
+
+    def log_likelihood_states(self, X, slots=None):
+        if self.covariance_type not in ("spherical", "diag"):
+            return super().log_likelihood_states(X, slots)
+        # one pass over X (numba, parallel): direct (x - m)^2 / var per group, written
+        # straight to the states of the group; NaN rows take the marginal path below
+        var = self._variances()
+        const = -0.5 * (self.n_features * _LOG_2PI + np.sum(np.log(var), axis=1))
+        idx = np.arange(self.n_groups) if slots is None else np.asarray(slots, dtype=np.int64)
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        out, has_nan = _en.diag_gauss_loglik(X, np.ascontiguousarray(self.means.T),
+                                             np.ascontiguousarray((1.0 / var).T), const, idx,
+                                             _en.n_blocks(X.shape[0]))
+        if has_nan:
+            ll = self._log_likelihood_missing(X, np.isnan(X))
+            out = np.ascontiguousarray(ll if slots is None else ll[:, slots])
+        return out
 
     def _variances(self):
         """Diagonal variances, shape (n_groups, n_features) (spherical/diag only)."""
@@ -299,8 +323,54 @@ class GaussianEmissions(EmissionFamily):
             stats["sum_xxT"] = np.zeros((G, F, F))
         return stats
 
+    def fused_estep_args(self, X, slots=None):
+        # densities computed inside the kernel as each frame is used: no (N, K) array
+        if self.covariance_type not in ("spherical", "diag"):
+            return None
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        if not np.isfinite(np.sum(X)):
+            return None          # missing values (or a sum that overflows): general path
+        idx = np.arange(self.n_groups) if slots is None else np.asarray(slots, dtype=np.int64)
+        return dict(diag_params=(self.means, self._variances(), idx), diag_X=X)
+
+    def add_state_stats(self, stats, res, slots=None):
+        parts = [res["sum_w"], res["sum_x"], res["sum_xx"]]
+        if slots is not None:
+            parts = [_en.pool_columns(a, slots, self.n_groups) for a in parts]
+        self._add_diag_stats(stats, *parts)
+
+    def _diag_stats(self, X, w):
+        """(sum_w, sum_x, sum_xx) over the columns of ``w`` in one numba pass, or None
+        when X has missing values."""
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        sw, sx, sxx = _en.diag_gauss_stats(X, np.ascontiguousarray(w, dtype=np.float64),
+                                           _en.n_blocks(X.shape[0]))
+        if not (np.isfinite(sx).all() and np.isfinite(sxx).all()):
+            return None          # NaN in X (finite X and weights give finite sums)
+        return sw, sx, sxx
+
+    def _add_diag_stats(self, stats, sw, sx, sxx):
+        stats["sum_w"] += sw
+        stats["sum_x"] += sx
+        stats["sum_wf"] += sw[:, None]
+        stats["sum_xx"] += sxx
+
+    def accumulate_states(self, stats, X, posteriors, slots=None):
+        if "sum_xx" not in stats:
+            return super().accumulate_states(stats, X, posteriors, slots)
+        res = self._diag_stats(X, posteriors)
+        if res is None:
+            return super().accumulate_states(stats, X, posteriors, slots)
+        if slots is not None:
+            res = [_en.pool_columns(a, slots, self.n_groups) for a in res]
+        self._add_diag_stats(stats, *res)
+
     def accumulate(self, stats, X, group_posteriors):
         w = group_posteriors
+        if "sum_xx" in stats:
+            res = self._diag_stats(X, w)
+            if res is not None:
+                return self._add_diag_stats(stats, *res)
         nan = np.isnan(X)
         if nan.any():
             return self._accumulate_missing(stats, X, w, nan)

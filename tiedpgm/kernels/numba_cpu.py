@@ -4,6 +4,22 @@
 ``log_frameprob`` (N, K) and ``offsets`` (S + 1,) of the reference and are
 parallel over sequences (``prange`` over chunks of sequences balanced by total
 length; each chunk accumulates its own (K, K) buffer, reduced serially at the end).
+Within a chunk, ``forward_backward`` advances up to ``_BATCH`` sequences in lockstep
+(:func:`_scaled_fb_batch`): per time step the vector-matrix products of the batch run
+together, so the transition matrix is read once per step for the batch and the
+dependency chains of the sequences interleave. Work arrays are per thread and reused
+between calls.
+
+``forward_backward_stats`` (not in the reference; a fit's fast path) runs the same
+recursion but hands each posterior row to an accumulator of emission statistics
+(categorical counts, or diagonal-Gaussian sums of x and x**2) instead of writing the
+(N, K) posteriors, and can take its frames from a per-symbol table (categorical) or
+compute diagonal-Gaussian log densities from X as each frame is used, so a fit's E-step
+touches no (N, K) array at all.
+
+Implementation note: hot loops index rows (``M[r, k]``) instead of taking row views
+(``M[r]``): every view costs two atomic reference-count updates in numba, which
+measured at ~40% of the kernel's time.
 
 Numerics
 --------
@@ -34,9 +50,10 @@ Viterbi is max-plus in log space with ties broken towards the lowest state index
 """
 import contextlib
 import math
+import threading
 
 import numpy as np
-from numba import get_num_threads, njit, prange
+from numba import get_num_threads, get_thread_id, njit, prange, set_parallel_chunksize
 
 # a scale factor below this is treated as underflow and the sequence is redone in log space
 _TINY = 1e-280
@@ -154,6 +171,7 @@ def _vecmat(x, M, out):
 # redone in log space.
 _GUARD_MIN_TRANSITION = 1e-100
 _LOSS = 1e-280
+_FLUSH = 1e-200
 
 
 @njit(cache=True)
@@ -176,6 +194,18 @@ def _lost_mass(fed, alpha, lfp_row):
 
 
 _BLAS_CONTROLLER = []
+
+
+@contextlib.contextmanager
+def _dynamic_schedule():
+    """Hand the chunks of a ``prange`` to threads one at a time as they become free
+    (numba's default splits the range into one static block per thread, so a thread
+    slowed down by another process on a shared core holds up the whole call)."""
+    old = set_parallel_chunksize(1)
+    try:
+        yield
+    finally:
+        set_parallel_chunksize(old)
 
 
 def _blas_one_thread():
@@ -308,6 +338,9 @@ def _log_fb_seq(log_pi, log_A, lfp, a, b, post, xi_acc):
 def _scaled_fb_seq(pi, A, AT, lfp, a, b, post, fbuf, abuf, beta, nb, ibuf, pow2, guard):
     """Scaled forward-backward of rows a:b. Returns (log_prob, ok); ok False on underflow.
 
+    The one-sequence form of the recursion (kept as its readable statement);
+    ``forward_backward`` runs :func:`_scaled_fb_batch`, which does the same per sequence.
+
     The forward pass keeps alpha in ``abuf`` (work space of the chunk, cache-resident),
     so the (N, K) output ``post`` is written once, by the backward pass.
     On return ``abuf[t] = alpha_t / g_t`` and ``fbuf[t + 1] = w_{t+1}``,
@@ -371,60 +404,611 @@ def _scaled_fb_seq(pi, A, AT, lfp, a, b, post, fbuf, abuf, beta, nb, ibuf, pow2,
     return log_prob, True
 
 
+@njit(cache=True)
+def _vecmat_batch(src, base, t, act, M, out):
+    """``out[b] = src[base[b] + t] @ M`` for every active ``b`` (same summation order as
+    :func:`_vecmat`, so each sequence gets bitwise the same result). The rows of ``M``
+    are taken four at a time and applied to all sequences of the batch before the next
+    four, so they are read from L1 once per batch instead of once per sequence."""
+    B = out.shape[0]
+    K = out.shape[1]
+    for b in range(B):
+        if act[b]:
+            for j in range(K):
+                out[b, j] = 0.0
+    i = 0
+    while i + 4 <= K:
+        for b in range(B):
+            if not act[b]:
+                continue
+            r = base[b] + t
+            x0 = src[r, i]
+            x1 = src[r, i + 1]
+            x2 = src[r, i + 2]
+            x3 = src[r, i + 3]
+            for j in range(K):
+                out[b, j] += (x0 * M[i, j] + x1 * M[i + 1, j]) + (x2 * M[i + 2, j]
+                                                                   + x3 * M[i + 3, j])
+        i += 4
+    while i < K:
+        for b in range(B):
+            if not act[b]:
+                continue
+            xi = src[base[b] + t, i]
+            for j in range(K):
+                out[b, j] += xi * M[i, j]
+        i += 1
+
+
+# Row-indexed forms of the reductions above. Taking ``M[r]`` as a view inside a hot loop
+# costs two atomic reference-count updates (NRT incref/decref) per view, which measured
+# at ~40% of the batched kernel's time (worse when threads share the array's meminfo);
+# the kernels below index rows instead.
+@njit(cache=True, inline="always")
+def _max4r(M, r):
+    K = M.shape[1]
+    m0 = m1 = m2 = m3 = -np.inf
+    k = 0
+    while k + 4 <= K:
+        m0 = M[r, k] if M[r, k] > m0 else m0
+        m1 = M[r, k + 1] if M[r, k + 1] > m1 else m1
+        m2 = M[r, k + 2] if M[r, k + 2] > m2 else m2
+        m3 = M[r, k + 3] if M[r, k + 3] > m3 else m3
+        k += 4
+    while k < K:
+        m0 = M[r, k] if M[r, k] > m0 else m0
+        k += 1
+    m0 = m1 if m1 > m0 else m0
+    m2 = m3 if m3 > m2 else m2
+    return m2 if m2 > m0 else m0
+
+
+@njit(cache=True, inline="always")
+def _dot4r(X, rx, Y, ry):
+    K = X.shape[1]
+    s0 = s1 = s2 = s3 = 0.0
+    k = 0
+    while k + 4 <= K:
+        s0 += X[rx, k] * Y[ry, k]
+        s1 += X[rx, k + 1] * Y[ry, k + 1]
+        s2 += X[rx, k + 2] * Y[ry, k + 2]
+        s3 += X[rx, k + 3] * Y[ry, k + 3]
+        k += 4
+    while k < K:
+        s0 += X[rx, k] * Y[ry, k]
+        k += 1
+    return (s0 + s1) + (s2 + s3)
+
+
+@njit(cache=True)
+def _lost_mass_r(fed, rf, alpha, ra, lfp, rl):
+    """:func:`_lost_mass` on rows ``fed[rf]``, ``alpha[ra]``, ``lfp[rl]``."""
+    for k in range(alpha.shape[1]):
+        if fed[rf, k] > 0.0 and alpha[ra, k] < _LOSS and lfp[rl, k] > -np.inf:
+            return True
+    return False
+
+
+# row sinks of the forward-backward kernel: what happens to each posterior row
+_SINK_POST = 0      # write it to the (N, K) posteriors
+_SINK_COUNTS = 1    # categorical: counts[symbol[r]] += gamma_r
+_SINK_DIAG = 2      # diagonal Gaussian: sum_w += gamma_r, sum_x[f] += gamma_r x_rf, sum_xx ...
+
+
+@njit(cache=True)
+def _sink_row(sink, r, gam, post, sym, X, cnt, sw, sx, sxx, b):
+    """Hand the posterior row ``gam`` (K,) of frame ``r`` to the sink (accumulators of
+    sequence ``b`` of the batch: ``cnt[b]`` (n_symbols, K); ``sw[b]`` (K,),
+    ``sx[b]``/``sxx[b]`` (F, K))."""
+    K = gam.shape[0]
+    if sink == _SINK_POST:
+        for k in range(K):
+            post[r, k] = gam[k]
+    elif sink == _SINK_COUNTS:
+        s = sym[r]
+        if s >= 0 and s < cnt.shape[1]:
+            for k in range(K):
+                cnt[b, s, k] += gam[k]
+    else:
+        for k in range(K):
+            sw[b, k] += gam[k]
+        for f in range(X.shape[1]):
+            xf = X[r, f]
+            xf2 = xf * xf
+            for k in range(K):
+                sx[b, f, k] += gam[k] * xf
+                sxx[b, f, k] += gam[k] * xf2
+
+
+# frame sources of the forward-backward kernel
+_FRAMES_LFP = 0     # rows of log_frameprob (N, K)
+_FRAMES_TABLE = 1   # rows of a table picked per frame (categorical: one row per symbol)
+_FRAMES_DIAG = 2    # diagonal Gaussian log densities computed from X as the frame is used
+
+
+@njit(cache=True, inline="always")
+def _frame_row(ridx, fmode, r):
+    """Row of the frame source holding frame ``r``'s log probabilities: ``r`` itself (the
+    source is log_frameprob) or ``ridx[r]`` (the source is a table, e.g. one row per
+    symbol)."""
+    return ridx[r] if fmode == _FRAMES_TABLE else r
+
+
+@njit(cache=True)
+def _gauss_row(X, r, gmT, gpT, gconst, gslots, out, q, gacc):
+    """``out[q, k]`` = diagonal Gaussian log density of ``X[r]`` under the group of state
+    ``k`` (see :func:`tiedpgm.kernels.emission_numba.diag_gauss_loglik`, same arithmetic)."""
+    F = X.shape[1]
+    G = gmT.shape[1]
+    for g in range(G):
+        gacc[g] = 0.0
+    for f in range(F):
+        xf = X[r, f]
+        for g in range(G):
+            d = xf - gmT[f, g]
+            gacc[g] += d * d * gpT[f, g]
+    for k in range(gslots.shape[0]):
+        out[q, k] = gconst[gslots[k]] - 0.5 * gacc[gslots[k]]
+
+
+@njit(cache=True)
+def _scaled_fb_batch(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gslots,
+                     lrows, gacc, starts, lens, base, fbuf, abuf, nb, beta, gam, ibuf, pow2,
+                     guard, log_prob, ok, sink, post, sym, X, cnt, sw, sx, sxx, start):
+    """:func:`_scaled_fb_seq` for a batch of sequences advanced in lockstep.
+
+    Sequence ``b`` occupies frames ``starts[b]:starts[b] + lens[b]`` and rows
+    ``base[b]:base[b] + lens[b]`` of the work arrays ``fbuf``/``abuf``. At each time
+    step the vector-matrix products of all sequences run together
+    (:func:`_vecmat_batch`): the per-step dependency chain of one sequence is
+    interleaved with the others', and the transition matrix is read once per step for
+    the batch. Every per-sequence operation is the one of :func:`_scaled_fb_seq` in the
+    same order, so posteriors are bitwise those of the one-sequence kernel.
+
+    Posterior rows go to the sink (:func:`_sink_row`) with sequence ``b``'s accumulators
+    ``cnt[b]``, ``sw[b]``, ``sx[b]``, ``sxx[b]``, and the first row also to ``start[b]``
+    (all zeroed here). On return ``ok[b]`` is False where sequence ``b`` underflowed:
+    redo it in log space and drop its accumulators.
+    """
+    B = lens.shape[0]
+    K = nb.shape[1]
+    # Values below _FLUSH (relative to the row maximum or to one) are set to zero when
+    # no transition probability is below 1e-100 (no guard): such a share is re-fed from
+    # the other states at the next step (lost share < K * 1e-100 relative), and keeping
+    # it would let products fall into subnormal numbers, ~100x slower per operation
+    # (measured: 5x on a whole diagonal-Gaussian E-step). With the guard (structural
+    # zeros) nothing is flushed, as in the one-sequence kernel.
+    flush = 0.0 if guard else _FLUSH
+    T_max = 0
+    for b in range(B):
+        ok[b] = lens[b] > 0
+        log_prob[b] = 0.0
+        if lens[b] > T_max:
+            T_max = lens[b]
+        if sink != _SINK_POST:
+            cnt[b] = 0.0
+            sw[b] = 0.0
+            sx[b] = 0.0
+            sxx[b] = 0.0
+        start[b] = 0.0
+    act = np.zeros(B, dtype=np.bool_)
+    prod = np.ones(B)
+    for t in range(T_max):
+        for b in range(B):
+            act[b] = ok[b] and t < lens[b]
+            if not act[b]:
+                continue
+            fr = _frame_row(ridx, fmode, starts[b] + t)
+            if fmode == _FRAMES_DIAG:
+                # the frame's log densities into lrows[b] (kept for the guard below)
+                _gauss_row(X, starts[b] + t, gmT, gpT, gconst, gslots, lrows, b, gacc)
+                m = _max4r(lrows, b)
+                if not m > -np.inf:           # also NaN (the caller excludes NaN in X)
+                    ok[b] = False
+                    act[b] = False
+                    continue
+                _exp_row(lrows, b, m, fbuf, base[b] + t, ibuf, pow2)
+            elif fmode == _FRAMES_TABLE:
+                # table rows were exponentiated once (the same _exp_row values)
+                m = emax[fr]
+                if m == -np.inf:
+                    ok[b] = False
+                    act[b] = False
+                    continue
+                row = base[b] + t
+                for k in range(K):
+                    fbuf[row, k] = etab[fr, k]
+            else:
+                m = _max4r(src, fr)
+                if m == -np.inf:
+                    ok[b] = False
+                    act[b] = False
+                    continue
+                _exp_row(src, fr, m, fbuf, base[b] + t, ibuf, pow2)
+            if flush > 0.0:
+                row = base[b] + t
+                for k in range(K):
+                    v = fbuf[row, k]
+                    fbuf[row, k] = v if v >= flush else 0.0
+            log_prob[b] += m
+            if t == 0:
+                for k in range(K):
+                    nb[b, k] = pi[k]
+        if t > 0:
+            _vecmat_batch(abuf, base, t - 1, act, A, nb)
+        for b in range(B):
+            if not act[b]:
+                continue
+            row = base[b] + t
+            c = _dot4r(nb, b, fbuf, row)
+            if not c > _TINY:
+                ok[b] = False
+                continue
+            inv = 1.0 / c
+            for k in range(K):
+                v = nb[b, k] * fbuf[row, k] * inv
+                abuf[row, k] = v if v >= flush else 0.0
+            if guard:
+                if fmode == _FRAMES_DIAG:
+                    lost = _lost_mass_r(nb, b, abuf, row, lrows, b)
+                else:
+                    lost = _lost_mass_r(nb, b, abuf, row, src,
+                                        _frame_row(ridx, fmode, starts[b] + t))
+                if lost:
+                    ok[b] = False
+                    continue
+            prod[b] *= c
+            if prod[b] < 1e-20:
+                log_prob[b] += math.log(prod[b])
+                prod[b] = 1.0
+    for b in range(B):
+        if ok[b]:
+            log_prob[b] += math.log(prod[b])
+            T = lens[b]
+            for k in range(K):
+                beta[b, k] = 1.0
+                gam[k] = abuf[base[b] + T - 1, k]
+            _sink_row(sink, starts[b] + T - 1, gam, post, sym, X, cnt, sw, sx, sxx, b)
+            if T == 1:
+                for k in range(K):
+                    start[b, k] = gam[k]
+    # backward (see _scaled_fb_seq); sequence b joins at its own last step t = lens[b] - 2
+    for t in range(T_max - 2, -1, -1):
+        for b in range(B):
+            act[b] = ok[b] and t <= lens[b] - 2
+            if not act[b]:
+                continue
+            row1 = base[b] + t + 1
+            for j in range(K):
+                v = fbuf[row1, j] * beta[b, j]
+                fbuf[row1, j] = v if abuf[row1, j] > 0.0 and v >= flush else 0.0
+        _vecmat_batch(fbuf, base, t + 1, act, AT, nb)
+        for b in range(B):
+            if not act[b]:
+                continue
+            row = base[b] + t
+            g = _dot4r(abuf, row, nb, b)
+            if not g > _TINY:
+                ok[b] = False
+                continue
+            inv = 1.0 / g
+            for k in range(K):
+                v = nb[b, k] * inv
+                beta[b, k] = v if v >= flush else 0.0
+                v = abuf[row, k] * beta[b, k]
+                gam[k] = v if v >= flush else 0.0
+                abuf[row, k] = abuf[row, k] * inv
+            if not _max4r(beta, b) < 1e300:
+                ok[b] = False
+                continue
+            # (the sink written out: a call with these arrays costs refcount updates)
+            r = starts[b] + t
+            if sink == _SINK_POST:
+                _sink_row(sink, r, gam, post, sym, X, cnt, sw, sx, sxx, b)
+            elif sink == _SINK_COUNTS:
+                sy = sym[r]
+                if sy >= 0 and sy < cnt.shape[1]:
+                    for k in range(K):
+                        cnt[b, sy, k] += gam[k]
+            else:
+                for k in range(K):
+                    sw[b, k] += gam[k]
+                for f in range(X.shape[1]):
+                    xf = X[r, f]
+                    xf2 = xf * xf
+                    for k in range(K):
+                        sx[b, f, k] += gam[k] * xf
+                        sxx[b, f, k] += gam[k] * xf2
+            if t == 0:
+                for k in range(K):
+                    start[b, k] = gam[k]
+
+
+#: sequences advanced in lockstep by one thread in forward_backward
+_BATCH = 8
+
+
 @njit(cache=True, parallel=True)
-def _forward_backward(log_pi, log_A, lfp, offsets, bounds):
-    N, K = lfp.shape
+def _fb_chunks(pi, A, AT, guard, log_pi, log_A, src, ridx, fmode, etab, emax, offsets, bounds,
+               fwork, awork, sink, post, sym, X, gmT, gpT, gconst, gslots, log_prob, bufs,
+               lbufs, c_cnt, c_sw, c_sx, c_sxx, c_start):
+    """The parallel region of :func:`_forward_backward`: one chunk of sequences per
+    iteration, lockstep batches within, results into the per-chunk buffers."""
+    K = src.shape[1]
+    G = gmT.shape[1]
+    n_chunks = bounds.shape[0] - 1
+    n_cnt = c_cnt.shape[1]
+    F_d = c_sx.shape[1]
+    for c in prange(n_chunks):
+        s0 = bounds[c]
+        s1 = bounds[c + 1]
+        # work rows for one batch: the longest run of _BATCH consecutive sequences; the
+        # caller's per-thread work arrays when they are large enough (a fresh array per
+        # chunk costs more in page faults than the recursion itself)
+        rows = 1
+        for s in range(s0, s1, _BATCH):
+            e = min(s + _BATCH, s1)
+            if offsets[e] - offsets[s] > rows:
+                rows = offsets[e] - offsets[s]
+        tid = get_thread_id()
+        if tid < fwork.shape[0] and rows <= fwork.shape[1]:
+            fbuf = fwork[tid]
+            abuf = awork[tid]
+        else:
+            fbuf = np.empty((rows, K))
+            abuf = np.empty((rows, K))
+        nb = np.empty((_BATCH, K))
+        beta = np.empty((_BATCH, K))
+        gam = np.empty(K)
+        ibuf = np.empty(K, dtype=np.int64)
+        pow2 = ibuf.view(np.float64)
+        starts = np.empty(_BATCH, dtype=np.int64)
+        lens = np.empty(_BATCH, dtype=np.int64)
+        base = np.empty(_BATCH, dtype=np.int64)
+        lp = np.empty(_BATCH)
+        ok = np.empty(_BATCH, dtype=np.bool_)
+        b_cnt = np.empty((_BATCH, n_cnt, K))
+        b_sw = np.empty((_BATCH, K))
+        b_sx = np.empty((_BATCH, F_d, K))
+        b_sxx = np.empty((_BATCH, F_d, K))
+        b_start = np.empty((_BATCH, K))
+        lrows = np.empty((_BATCH, K))
+        gacc = np.empty(G)
+        for sb in range(s0, s1, _BATCH):
+            B = min(_BATCH, s1 - sb)
+            for b in range(B):
+                starts[b] = offsets[sb + b]
+                lens[b] = offsets[sb + b + 1] - offsets[sb + b]
+                base[b] = offsets[sb + b] - offsets[sb]
+            _scaled_fb_batch(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst,
+                             gslots, lrows, gacc, starts[:B], lens[:B], base[:B],
+                             fbuf, abuf, nb[:B], beta[:B], gam, ibuf, pow2, guard, lp[:B],
+                             ok[:B], sink, post, sym, X, b_cnt[:B], b_sw[:B], b_sx[:B],
+                             b_sxx[:B], b_start[:B])
+            for b in range(B):
+                s = sb + b
+                a = starts[b]
+                T = lens[b]
+                if T == 0:
+                    log_prob[s] = 0.0
+                elif ok[b]:
+                    if T > 1:
+                        r0 = base[b]
+                        bufs[c] += np.dot(abuf[r0:r0 + T - 1].T, fbuf[r0 + 1:r0 + T])
+                    log_prob[s] = lp[b]
+                    c_start[c] += b_start[b]
+                    if sink == _SINK_COUNTS:
+                        c_cnt[c] += b_cnt[b]
+                    elif sink == _SINK_DIAG:
+                        c_sw[c] += b_sw[b]
+                        c_sx[c] += b_sx[b]
+                        c_sxx[c] += b_sxx[b]
+                else:
+                    # log space on the sequence's own frames, then sink its rows
+                    lf = np.empty((T, K))
+                    for t in range(T):
+                        if fmode == _FRAMES_DIAG:
+                            _gauss_row(X, a + t, gmT, gpT, gconst, gslots, lf, t, gacc)
+                        else:
+                            fr = _frame_row(ridx, fmode, a + t)
+                            for k in range(K):
+                                lf[t, k] = src[fr, k]
+                    pq = np.empty((T, K))
+                    log_prob[s] = _log_fb_seq(log_pi, log_A, lf, 0, T, pq, lbufs[c])
+                    for k in range(K):
+                        c_start[c, k] += pq[0, k]
+                    for t in range(T):
+                        _sink_row(sink, a + t, pq[t], post, sym, X, c_cnt, c_sw, c_sx,
+                                  c_sxx, c)
+
+
+@njit(cache=True)
+def _forward_backward(log_pi, log_A, src, ridx, fmode, offsets, bounds, fwork, awork, sink,
+                      sym, X, n_sym, gmT, gpT, gconst, gslots):
+    """Forward-backward over all sequences (chunks in parallel, lockstep batches within).
+
+    Frames come from ``src`` (see :func:`_frame_row`), or with ``fmode`` _FRAMES_DIAG
+    from ``X`` and the group means/precisions ``gmT``/``gpT`` (F, G), constants
+    ``gconst`` (G,) and state->group map ``gslots`` (K,) (``src`` is then (0, K)).
+    ``sink`` picks the output: posteriors (N, K), or the emission statistics they weight
+    (per state, not written to an (N, K) array). Returns ``(log_prob (S,), post, xi_sum (K, K), start (K,),
+    counts (n_sym, K), sum_w (K,), sum_x (F, K), sum_xx (F, K))``; ``post`` is (0, K)
+    unless ``sink`` is _SINK_POST, the statistics are zeros unless their sink is chosen.
+
+    Serial set-up and reduction around one parallel region (:func:`_fb_chunks`): in a
+    ``parallel=True`` function every array expression becomes a parallel region with its
+    own barrier, and on a shared machine each barrier can wait a scheduler time slice.
+    """
+    K = src.shape[1]
+    G = gmT.shape[1]
     S = offsets.shape[0] - 1
     n_chunks = bounds.shape[0] - 1
+    F = X.shape[1]
     pi = np.exp(log_pi)
     A = np.exp(log_A)
     AT = np.ascontiguousarray(A.T)
     guard = _needs_guard(A)
     log_prob = np.empty(S)
-    post = np.empty((N, K))
+    post = np.empty((src.shape[0] if sink == _SINK_POST else 0, K))
     bufs = np.zeros((n_chunks, K, K))       # per chunk: sum_t outer(alpha_t / g_t, w_{t+1})
     lbufs = np.zeros((n_chunks, K, K))      # per chunk: xi of sequences redone in log space
-    for c in prange(n_chunks):
-        s0 = bounds[c]
-        s1 = bounds[c + 1]
-        T_max = 1
-        for s in range(s0, s1):
-            if offsets[s + 1] - offsets[s] > T_max:
-                T_max = offsets[s + 1] - offsets[s]
-        fbuf = np.empty((T_max, K))
-        abuf = np.empty((T_max, K))
-        beta = np.empty(K)
-        nb = np.empty(K)
-        ibuf = np.empty(K, dtype=np.int64)
-        pow2 = ibuf.view(np.float64)
-        for s in range(s0, s1):
-            a = offsets[s]
-            b = offsets[s + 1]
-            if b == a:
-                log_prob[s] = 0.0
-                continue
-            lp, ok = _scaled_fb_seq(pi, A, AT, lfp, a, b, post, fbuf, abuf, beta, nb, ibuf, pow2,
-                                    guard)
-            if ok:
-                if b - a > 1:
-                    bufs[c] += np.dot(abuf[:b - a - 1].T, fbuf[1:b - a])
-                log_prob[s] = lp
-            else:
-                log_prob[s] = _log_fb_seq(log_pi, log_A, lfp, a, b, post, lbufs[c])
+    n_cnt = n_sym if sink == _SINK_COUNTS else 0
+    F_d = F if sink == _SINK_DIAG else 0
+    c_cnt = np.zeros((n_chunks, n_cnt, K))
+    c_sw = np.zeros((n_chunks, K))
+    c_sx = np.zeros((n_chunks, F_d, K))
+    c_sxx = np.zeros((n_chunks, F_d, K))
+    c_start = np.zeros((n_chunks, K))
+    # a table source (one row per symbol) is exponentiated once, not once per frame
+    R = src.shape[0] if fmode == _FRAMES_TABLE else 0
+    etab = np.empty((R, K))
+    emax = np.empty(R)
+    if fmode == _FRAMES_TABLE:
+        tb = np.empty(K, dtype=np.int64)
+        tp2 = tb.view(np.float64)
+        for q in range(R):
+            emax[q] = _max4r(src, q)
+            if emax[q] > -np.inf:
+                _exp_row(src, q, emax[q], etab, q, tb, tp2)
+    _fb_chunks(pi, A, AT, guard, log_pi, log_A, src, ridx, fmode, etab, emax, offsets, bounds,
+               fwork, awork, sink, post, sym, X, gmT, gpT, gconst, gslots, log_prob, bufs,
+               lbufs, c_cnt, c_sw, c_sx, c_sxx, c_start)
     xi_sum = np.zeros((K, K))
+    start = np.zeros(K)
+    cnt = np.zeros((n_cnt, K))
+    sw = np.zeros(K)
+    sx = np.zeros((F_d, K))
+    sxx = np.zeros((F_d, K))
     for c in range(n_chunks):
         for i in range(K):
             for j in range(K):
                 xi_sum[i, j] += bufs[c, i, j] * A[i, j] + lbufs[c, i, j]
-    return log_prob, post, xi_sum
+        for k in range(K):
+            start[k] += c_start[c, k]
+            sw[k] += c_sw[c, k]
+        for q in range(n_cnt):
+            for k in range(K):
+                cnt[q, k] += c_cnt[c, q, k]
+        for f in range(F_d):
+            for k in range(K):
+                sx[f, k] += c_sx[c, f, k]
+                sxx[f, k] += c_sxx[c, f, k]
+    return log_prob, post, xi_sum, start, cnt, sw, sx, sxx
+
+
+def _batch_rows(offsets, bounds):
+    """Largest number of rows of one lockstep batch (work rows per thread)."""
+    rows = 1
+    for c in range(len(bounds) - 1):
+        starts = np.arange(bounds[c], bounds[c + 1], _BATCH)
+        ends = np.minimum(starts + _BATCH, bounds[c + 1])
+        if len(starts):
+            rows = max(rows, int(np.max(offsets[ends] - offsets[starts])))
+    return rows
+
+
+_WORK = threading.local()
+#: work arrays up to this many bytes are kept between calls (per calling thread)
+_WORK_KEEP_BYTES = 256 * 2**20
+
+
+def _work_arrays(n_threads, rows, K):
+    """Two (n_threads, >= rows, K) work arrays, reused between calls of the same thread."""
+    cur = getattr(_WORK, "arrays", None)
+    if (cur is not None and cur[0].shape[0] >= n_threads and cur[0].shape[1] >= rows
+            and cur[0].shape[2] == K):
+        return cur
+    arrays = (np.empty((n_threads, rows, K)), np.empty((n_threads, rows, K)))
+    if 2 * arrays[0].nbytes <= _WORK_KEEP_BYTES:
+        _WORK.arrays = arrays
+    return arrays
+
+
+def _n_chunks_fb(offsets):
+    """Chunks for forward_backward: a multiple of the thread count, each about _BATCH
+    sequences (one lockstep batch) or fewer."""
+    S = len(offsets) - 1
+    n = get_num_threads()
+    per = -(-S // (n * _BATCH))           # batches per thread
+    return max(1, min(S, n * per))
 
 
 def forward_backward(log_startprob, log_transmat, log_frameprob, offsets):
     """All sequences: (log_prob (S,), posteriors (N, K), xi_sum (K, K)); see :mod:`.reference`."""
     log_pi, log_A, lfp, offsets = _as_arrays(log_startprob, log_transmat, log_frameprob, offsets)
-    bounds = _chunk_bounds(offsets, _n_chunks(offsets))
-    with _blas_one_thread():
-        return _forward_backward(log_pi, log_A, lfp, offsets, bounds)
+    bounds = _chunk_bounds(offsets, _n_chunks_fb(offsets))
+    fwork, awork = _work_arrays(get_num_threads(), _batch_rows(offsets, bounds), lfp.shape[1])
+    with _blas_one_thread(), _dynamic_schedule():
+        lp, post, xi = _forward_backward(log_pi, log_A, lfp, _NO_IDX, _FRAMES_LFP, offsets,
+                                         bounds, fwork, awork, _SINK_POST, _NO_IDX, _NO_X, 0,
+                                         _NO_X, _NO_X, _NO_F, _NO_IDX)[:3]
+    return lp, post, xi
+
+
+_NO_IDX = np.zeros(0, dtype=np.int64)
+_NO_X = np.zeros((0, 0))
+_NO_F = np.zeros(0)
+
+
+def forward_backward_stats(log_startprob, log_transmat, offsets, log_frameprob=None, *,
+                           log_table=None, symbols=None, counts_symbols=None,
+                           n_symbols=0, diag_X=None, diag_params=None):
+    """E-step statistics without the (N, K) posteriors (a fit's fast path; same numbers
+    as summing ``forward_backward``'s posteriors, up to rounding).
+
+    Frames: ``log_frameprob`` (N, K), or ``log_table`` (R, K) with ``symbols`` (N,)
+    int64 in ``0..R-1`` (frame ``r`` is ``log_table[symbols[r]]``; a categorical model's
+    per-symbol table, whose missing symbol is a row of zeros), or ``diag_params`` =
+    ``(means (G, F), variances (G, F), slots (K,))`` with ``diag_X``: diagonal Gaussian
+    log densities of ``diag_X`` (no NaN) computed as each frame is used. Emission statistics:
+    ``counts_symbols`` (N,) int64 with ``n_symbols`` (categorical counts; negative =
+    missing, skipped) or ``diag_X`` (N, F) float64 (posterior-weighted sums of x and x**2).
+
+    Returns
+    -------
+    dict with ``log_prob`` (S,), ``xi_sum`` (K, K), ``start`` (K,) (posterior of the first
+    frame summed over sequences) and either ``counts`` (K, n_symbols) or ``sum_w`` (K,),
+    ``sum_x`` (K, F), ``sum_xx`` (K, F), all per state.
+    """
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    gmT = gpT = _NO_X
+    gconst, gslots = _NO_F, _NO_IDX
+    if diag_params is not None:
+        means, var, gslots = diag_params
+        var = np.asarray(var, dtype=np.float64)
+        gmT = np.ascontiguousarray(np.asarray(means, dtype=np.float64).T)
+        gpT = np.ascontiguousarray((1.0 / var).T)
+        gconst = -0.5 * (var.shape[1] * math.log(2 * math.pi) + np.sum(np.log(var), axis=1))
+        gslots = np.ascontiguousarray(gslots, dtype=np.int64)
+        src = np.zeros((0, len(gslots)))
+        ridx, fmode = _NO_IDX, _FRAMES_DIAG
+    elif log_table is not None:
+        src = np.ascontiguousarray(log_table, dtype=np.float64)
+        ridx = np.ascontiguousarray(symbols, dtype=np.int64)
+        fmode = _FRAMES_TABLE
+    else:
+        src = np.ascontiguousarray(log_frameprob, dtype=np.float64)
+        ridx, fmode = _NO_IDX, _FRAMES_LFP
+    if counts_symbols is not None:
+        sink, sym, X = _SINK_COUNTS, np.ascontiguousarray(counts_symbols, dtype=np.int64), _NO_X
+    elif diag_X is not None:
+        sink, sym, X = _SINK_DIAG, _NO_IDX, np.ascontiguousarray(diag_X, dtype=np.float64)
+    else:
+        raise ValueError("forward_backward_stats needs counts_symbols or diag_X.")
+    log_pi = np.ascontiguousarray(log_startprob, dtype=np.float64)
+    log_A = np.ascontiguousarray(log_transmat, dtype=np.float64)
+    bounds = _chunk_bounds(offsets, _n_chunks_fb(offsets))
+    fwork, awork = _work_arrays(get_num_threads(), _batch_rows(offsets, bounds), src.shape[1])
+    with _blas_one_thread(), _dynamic_schedule():
+        lp, _, xi, start, cnt, sw, sx, sxx = _forward_backward(
+            log_pi, log_A, src, ridx, fmode, offsets, bounds, fwork, awork, sink, sym, X,
+            int(n_symbols), gmT, gpT, gconst, gslots)
+    out = {"log_prob": lp, "xi_sum": xi, "start": start}
+    if sink == _SINK_COUNTS:
+        out["counts"] = np.ascontiguousarray(cnt.T)
+    else:
+        out.update(sum_w=sw, sum_x=np.ascontiguousarray(sx.T), sum_xx=np.ascontiguousarray(sxx.T))
+    return out
 
 
 # ---------------------------------------------------------------------------
