@@ -1071,6 +1071,34 @@ class BaseHMM(BaseEstimator):
         return -2 * self.score(X, lengths) + self.n_parameters() * np.log(n)
 
 
+def _n_features_from_family(self):
+    """Dimension of one observation (from the parameters)."""
+    fam = self._family(create=False)
+    if fam is None or fam.n_features is None:
+        raise AttributeError("n_features is not known before fit or parameter assignment.")
+    return fam.n_features
+
+
+def _group_property(name, doc):
+    """Property over the family's per-group array ``name`` (one row per tie group)."""
+    def get(self):
+        return self._get_group_param(name)
+
+    def set_(self, value):
+        self._set_group_param(name, value)
+    return property(get, set_, doc=doc)
+
+
+def _state_property(name, letter, doc):
+    """Per-state view of the group array ``name``; setting it must respect the ties."""
+    def get(self):
+        return self._per_state(self._get_group_param(name))
+
+    def set_(self, value):
+        self._set_group_param(name, self._from_per_state(f"{name}_", value, letter))
+    return property(get, set_, doc=doc)
+
+
 class GaussianHMM(BaseHMM):
     __doc__ = """Hidden Markov model with Gaussian emissions shared within tie groups.
 
@@ -1167,40 +1195,15 @@ class GaussianHMM(BaseHMM):
         fam.covars_prior = self.covars_prior
         fam.covars_weight = self.covars_weight
 
-    @property
-    def n_features(self):
-        """Dimension of one observation (from the parameters)."""
-        fam = self._family(create=False)
-        if fam is None or fam.n_features is None:
-            raise AttributeError("n_features is not known before fit or parameter assignment.")
-        return fam.n_features
+    n_features = property(_n_features_from_family)
 
-    @property
-    def group_means_(self):
-        """ndarray, shape (n_groups, n_features): one mean per tie group."""
-        return self._get_group_param("means")
-
-    @group_means_.setter
-    def group_means_(self, value):
-        self._set_group_param("means", value)
-
-    @property
-    def group_covars_(self):
-        """Covariance per tie group in the compact shape of ``covariance_type``."""
-        return self._get_group_param("covars")
-
-    @group_covars_.setter
-    def group_covars_(self, value):
-        self._set_group_param("covars", value)
-
-    @property
-    def means_(self):
-        """ndarray, shape (n_components, n_features): per-state view of ``group_means_``."""
-        return self._per_state(self.group_means_)
-
-    @means_.setter
-    def means_(self, value):
-        self._set_group_param("means", self._from_per_state("means_", value, "m"))
+    group_means_ = _group_property(
+        "means", "ndarray, shape (n_groups, n_features): one mean per tie group.")
+    group_covars_ = _group_property(
+        "covars", "Covariance per tie group in the compact shape of ``covariance_type``.")
+    means_ = _state_property(
+        "means", "m", "ndarray, shape (n_components, n_features): per-state view of "
+        "``group_means_``.")
 
     @property
     def covars_(self):
@@ -1315,24 +1318,12 @@ class CategoricalHMM(BaseHMM):
         super()._forget_data_shape(fam)
         fam.n_features = self.n_features
 
-    @property
-    def group_emissionprob_(self):
-        """ndarray, shape (n_groups, n_features): one symbol distribution per tie group."""
-        return self._get_group_param("emissionprob")
-
-    @group_emissionprob_.setter
-    def group_emissionprob_(self, value):
-        self._set_group_param("emissionprob", value)
-
-    @property
-    def emissionprob_(self):
-        """ndarray, shape (n_components, n_features): per-state view of ``group_emissionprob_``."""
-        return self._per_state(self.group_emissionprob_)
-
-    @emissionprob_.setter
-    def emissionprob_(self, value):
-        self._set_group_param("emissionprob",
-                              self._from_per_state("emissionprob_", value, "e"))
+    group_emissionprob_ = _group_property(
+        "emissionprob", "ndarray, shape (n_groups, n_features): one symbol distribution "
+        "per tie group.")
+    emissionprob_ = _state_property(
+        "emissionprob", "e", "ndarray, shape (n_components, n_features): per-state view of "
+        "``group_emissionprob_``.")
 
 
 class PoissonHMM(BaseHMM):
@@ -1394,30 +1385,13 @@ class PoissonHMM(BaseHMM):
         fam.lambdas_prior = self.lambdas_prior
         fam.lambdas_weight = self.lambdas_weight
 
-    @property
-    def n_features(self):
-        fam = self._family(create=False)
-        if fam is None or fam.n_features is None:
-            raise AttributeError("n_features is not known before fit or parameter assignment.")
-        return fam.n_features
+    n_features = property(_n_features_from_family)
 
-    @property
-    def group_lambdas_(self):
-        """ndarray, shape (n_groups, n_features): one rate vector per tie group."""
-        return self._get_group_param("lambdas")
-
-    @group_lambdas_.setter
-    def group_lambdas_(self, value):
-        self._set_group_param("lambdas", value)
-
-    @property
-    def lambdas_(self):
-        """ndarray, shape (n_components, n_features): per-state view of group_lambdas_."""
-        return self._per_state(self.group_lambdas_)
-
-    @lambdas_.setter
-    def lambdas_(self, value):
-        self._set_group_param("lambdas", self._from_per_state("lambdas_", value, "l"))
+    group_lambdas_ = _group_property(
+        "lambdas", "ndarray, shape (n_groups, n_features): one rate vector per tie group.")
+    lambdas_ = _state_property(
+        "lambdas", "l", "ndarray, shape (n_components, n_features): per-state view of "
+        "``group_lambdas_``.")
 
 
 class GMMHMM(BaseHMM):
@@ -1532,36 +1506,15 @@ class GMMHMM(BaseHMM):
                      "covars_prior", "covars_weight", "covars_centre"):
             setattr(fam, name, getattr(self, name))
 
-    @property
-    def n_features(self):
-        fam = self._family(create=False)
-        if fam is None or fam.n_features is None:
-            raise AttributeError("n_features is not known before fit or parameter assignment.")
-        return fam.n_features
+    n_features = property(_n_features_from_family)
 
-    def _group_prop(name, doc):
-        def get(self):
-            return self._get_group_param(name)
-
-        def set_(self, value):
-            self._set_group_param(name, value)
-        return property(get, set_, doc=doc)
-
-    def _state_prop(name, letter, doc):
-        def get(self):
-            return self._per_state(self._get_group_param(name))
-
-        def set_(self, value):
-            self._set_group_param(name, self._from_per_state(f"{name}_", value, letter))
-        return property(get, set_, doc=doc)
-
-    group_weights_ = _group_prop("weights", "ndarray (n_groups, n_mix): mixture weights.")
-    group_means_ = _group_prop("means", "ndarray (n_groups, n_mix, n_features).")
-    group_covars_ = _group_prop("covars", "Covariances per group, compact shape.")
-    weights_ = _state_prop("weights", "w", "ndarray (n_components, n_mix), per state.")
-    means_ = _state_prop("means", "m", "ndarray (n_components, n_mix, n_features), per state.")
-    covars_ = _state_prop("covars", "c", "Covariances per state, hmmlearn's compact shape.")
-    del _group_prop, _state_prop
+    group_weights_ = _group_property("weights", "ndarray (n_groups, n_mix): mixture weights.")
+    group_means_ = _group_property("means", "ndarray (n_groups, n_mix, n_features).")
+    group_covars_ = _group_property("covars", "Covariances per group, compact shape.")
+    weights_ = _state_property("weights", "w", "ndarray (n_components, n_mix), per state.")
+    means_ = _state_property("means", "m", "ndarray (n_components, n_mix, n_features), "
+                             "per state.")
+    covars_ = _state_property("covars", "c", "Covariances per state, hmmlearn's compact shape.")
 
 
 class TiedMixtureHMM(GMMHMM):
