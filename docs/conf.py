@@ -28,7 +28,7 @@ numpydoc_xref_param_type = False
 autodoc_default_options = {"members": True, "inherited-members": False}
 autodoc_mock_imports = ["cupy", "dask", "distributed"]
 html_theme = "alabaster"
-html_static_path = []
+html_static_path = ["_static"]
 suppress_warnings = ["myst.header"]
 nitpicky = False
 
