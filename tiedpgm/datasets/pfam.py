@@ -1,15 +1,22 @@
 """Pfam (and one Dfam) seed alignments as pairwise reference alignments.
 
 The Stockholm files in ``data/pfam/`` come from Debian's ``hmmer-examples`` package
-(HMMER's tutorial and test-suite files; Pfam and Dfam data are CC0). Each pair of
+(HMMER's tutorial and test-suite files) and from Biopython 1.88's source distribution
+(``Tests/Stockholm/``, distributed under the Biopython License Agreement, a BSD-style
+licence bundled as ``data/pfam/LICENSE.biopython.rst``); the Pfam and Dfam data
+themselves are CC0. See ``data/README.md`` for the file-by-file provenance. Each pair of
 rows of a seed alignment is projected to a pairwise reference alignment: columns
 where both rows have a gap are dropped; a column where both rows carry an
 upper-case residue is a reference aligned pair (lower-case residues, HMMER's
 unaligned insert columns, are never counted as aligned).
 
 Families: protein test families ``Pkinase`` and ``fn3`` (held out from training the
-``protein`` preset), protein training families ``RRM_1``, ``SMC_N``, ``LuxC``,
-``Patched``, ``Caudal_act``, ``globins4``; DNA family ``MADE1`` (Dfam).
+``protein`` preset); protein training families ``RRM_1``, ``SMC_N``, ``LuxC``,
+``Patched``, ``Caudal_act``, ``globins4`` (from hmmer-examples) and ``Cyclin_N``,
+``ArsP_1``, ``COX2_TM``, ``3Beta_HSD``, ``12TM_1``, ``7kD_DNA_binding``, ``HAT``,
+``120_Rick_ant``, ``Alpha_E1_glycop`` (from Biopython); ``Cyclin_N`` also served as the
+validation family when the preset's training settings were chosen (see
+``tiedpgm/pairhmm/presets/README.md``); DNA family ``MADE1`` (Dfam).
 """
 import itertools
 from importlib import resources
@@ -17,7 +24,12 @@ from importlib import resources
 import numpy as np
 
 TEST_FAMILIES = ("Pkinase", "fn3")
-TRAIN_FAMILIES = ("RRM_1", "SMC_N", "LuxC", "Patched", "Caudal_act", "globins4")
+#: Protein families from Debian's hmmer-examples (the original training set).
+HMMER_TRAIN_FAMILIES = ("RRM_1", "SMC_N", "LuxC", "Patched", "Caudal_act", "globins4")
+#: Protein Pfam seed alignments from Biopython's ``Tests/Stockholm/`` (added for training).
+BIOPYTHON_TRAIN_FAMILIES = ("Cyclin_N", "ArsP_1", "COX2_TM", "3Beta_HSD", "12TM_1",
+                            "7kD_DNA_binding", "HAT", "120_Rick_ant", "Alpha_E1_glycop")
+TRAIN_FAMILIES = HMMER_TRAIN_FAMILIES + BIOPYTHON_TRAIN_FAMILIES
 DNA_FAMILIES = ("MADE1",)
 _ALL = TEST_FAMILIES + TRAIN_FAMILIES + DNA_FAMILIES
 

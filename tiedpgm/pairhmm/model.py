@@ -447,8 +447,9 @@ class PairHMM:
 
         ``"protein"``: 20 amino acids, symmetric, two insert pairs; trained with
         :meth:`fit` (Baum-Welch, tau learned) on unaligned pairs from the bundled Pfam
-        training families (RRM_1, SMC_N, LuxC, Patched, Caudal_act, globins4; never on
-        the held-out test families Pkinase and fn3), started from BLOSUM62's target
+        training families (``tiedpgm.datasets.pfam.TRAIN_FAMILIES``: 15 Pfam seeds from
+        HMMER's examples and Biopython's test files; never on the held-out test
+        families Pkinase and fn3), started from BLOSUM62's target
         frequencies. See ``tiedpgm/pairhmm/presets/README.md``.
 
         ``"dna"``: ACGT, symmetric, one insert pair, wildcard N; trained the same way on
