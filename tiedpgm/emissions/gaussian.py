@@ -405,18 +405,7 @@ class GaussianEmissions(EmissionFamily):
         for rows, o in _patterns(nan):
             m = np.setdiff1d(np.arange(F), o)
             for g in range(self.n_groups):
-                mu, cov = self.means[g], full[g]
-                xh = np.empty((len(rows), F))
-                cc = np.zeros((F, F))
-                if len(o):
-                    xo = X[np.ix_(rows, o)]
-                    K = linalg.solve(cov[np.ix_(o, o)], cov[np.ix_(o, m)], assume_a="pos").T
-                    xh[:, o] = xo
-                    xh[:, m] = mu[m] + (xo - mu[o]) @ K.T
-                    cc[np.ix_(m, m)] = cov[np.ix_(m, m)] - K @ cov[np.ix_(o, m)]
-                else:
-                    xh[:] = mu
-                    cc = cov.copy()
+                xh, cc = conditional_fill(X, rows, o, m, self.means[g], full[g])
                 wg = w[rows, g]
                 stats["sum_x"][g] += wg @ xh
                 stats["sum_xxT"][g] += (xh * wg[:, None]).T @ xh + wg.sum() * cc
@@ -578,6 +567,25 @@ class GaussianEmissions(EmissionFamily):
             if idx.size:
                 out[idx] = rng.multivariate_normal(self.means[g], full[g], size=idx.size)
         return out
+
+
+def conditional_fill(X, rows, o, m, mu, cov):
+    """Missing values of ``X[rows]`` (observed columns ``o``, missing ``m``) under
+    N(mu, cov): returns the rows with E[x_m | x_o] filled in, shape (len(rows), F), and
+    the conditional covariance of x_m (zero outside the m x m block), shape (F, F)."""
+    F = len(mu)
+    xh = np.empty((len(rows), F))
+    cc = np.zeros((F, F))
+    if len(o):
+        xo = X[np.ix_(rows, o)]
+        K = linalg.solve(cov[np.ix_(o, o)], cov[np.ix_(o, m)], assume_a="pos").T
+        xh[:, o] = xo
+        xh[:, m] = mu[m] + (xo - mu[o]) @ K.T
+        cc[np.ix_(m, m)] = cov[np.ix_(m, m)] - K @ cov[np.ix_(o, m)]
+    else:
+        xh[:] = mu
+        cc = cov.copy()
+    return xh, cc
 
 
 def _patterns(nan):

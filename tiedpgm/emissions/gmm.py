@@ -22,7 +22,8 @@ from scipy.special import logsumexp
 from ..ties import pool
 from . import _soft
 from .base import EmissionFamily, where
-from .gaussian import COVARIANCE_TYPES, _LOG_2PI, _floor_eigenvalues, _patterns
+from .gaussian import (COVARIANCE_TYPES, _LOG_2PI, _floor_eigenvalues, _patterns,
+                       conditional_fill)
 
 _CACHE_MAX = 5e7     # cache component densities between log_likelihood and accumulate
 
@@ -332,17 +333,7 @@ class GMMEmissions(EmissionFamily):
             sxx = (Xc * gc[:, c:c + 1]).T @ Xc
             for rows, o in pats:
                 mis = np.setdiff1d(np.arange(F), o)
-                xh = np.empty((len(rows), F))
-                cc = np.zeros((F, F))
-                if len(o):
-                    xo = X[np.ix_(rows, o)]
-                    K = linalg.solve(cov[np.ix_(o, o)], cov[np.ix_(o, mis)], assume_a="pos").T
-                    xh[:, o] = xo
-                    xh[:, mis] = mu[mis] + (xo - mu[o]) @ K.T
-                    cc[np.ix_(mis, mis)] = cov[np.ix_(mis, mis)] - K @ cov[np.ix_(o, mis)]
-                else:
-                    xh[:] = mu
-                    cc = cov.copy()
+                xh, cc = conditional_fill(X, rows, o, mis, mu, cov)
                 wg = gam[rows, c]
                 sx += wg @ xh
                 sxx += (xh * wg[:, None]).T @ xh + wg.sum() * cc
