@@ -14,8 +14,8 @@ Families: protein test families ``Pkinase`` and ``fn3`` (held out from training 
 ``protein`` preset); protein training families ``RRM_1``, ``SMC_N``, ``LuxC``,
 ``Patched``, ``Caudal_act``, ``globins4`` (from hmmer-examples) and ``Cyclin_N``,
 ``ArsP_1``, ``COX2_TM``, ``3Beta_HSD``, ``12TM_1``, ``7kD_DNA_binding``, ``HAT``,
-``120_Rick_ant``, ``Alpha_E1_glycop`` (from Biopython); ``Cyclin_N`` also served as the
-validation family when the preset's training settings were chosen (see
+``120_Rick_ant``, ``Alpha_E1_glycop`` (from Biopython); the preset's settings were chosen
+by leave-family-out cross-validation within the training families (see
 ``tiedpgm/pairhmm/presets/README.md``); DNA family ``MADE1`` (Dfam).
 """
 import itertools
