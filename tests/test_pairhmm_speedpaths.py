@@ -162,3 +162,130 @@ def test_batched_mea_equals_single_pair_protein():
         a = model.align(x, y)
         assert df.cigar[p] == a.cigar
         assert df.expected_accuracy[p] == pytest.approx(a.expected_accuracy, rel=1e-10)
+
+
+# ----------------------------------------------------------- lane-group batch kernels
+def _lane_pairs(rng, A, n_pairs):
+    """Random pairs for the lane kernels: empty and length-1 sequences, very unequal
+    lengths next to equal ones (so groups mix them), in a batch that is not a multiple
+    of 8."""
+    lengths = [(0, 0), (1, 1), (1, 0), (0, 3), (1, 47), (47, 1), (2, 60), (60, 60),
+               (30, 31), (5, 5), (64, 2)]
+    while len(lengths) < n_pairs:
+        lengths.append(tuple(int(v) for v in rng.integers(0, 45, 2)))
+    return [(rng.integers(0, A, n).astype(np.uint8), rng.integers(0, A, m).astype(np.uint8))
+            for n, m in lengths]
+
+
+def _lane_batch(model, pairs, kind):
+    from tiedpgm.pairhmm import kernels_lanes as kl
+    from tiedpgm.pairhmm.model import _chunks, _concat
+    xcat, xoff = _concat([x for x, _ in pairs])
+    ycat, yoff = _concat([y for _, y in pairs])
+    groups, cost = kl.make_groups(np.diff(xoff), np.diff(yoff))
+    cp, co = _chunks(cost, 2)
+    args = (xcat, xoff, ycat, yoff, groups, cp, co) + model._fast_args()
+    return kl.score_groups(*args) if kind == "score" else kl.mea_groups(*args)
+
+
+@pytest.mark.parametrize("sym", [True, False])
+@pytest.mark.parametrize("K", [1, 2])
+def test_lane_batches_match_reference(sym, K):
+    """Lane-group forward and MEA path against the log-space reference: log P to 1e-10,
+    match posteriors through the MEA score, and an MEA-optimal alignment (ties may be
+    broken differently from the reference only between exactly tied alignments)."""
+    rng = np.random.default_rng(500 + 10 * K + sym)
+    model = random_model(rng, sym, K, zero_q=K == 2 and not sym)
+    la = model._log_args()
+    pairs = _lane_pairs(rng, 4, 21)
+    lp, flags = _lane_batch(model, pairs, "score")
+    lq, flq, score, ops, off = _lane_batch(model, pairs, "mea")
+    assert not flags.any() and not flq.any()
+    for p, (x, y) in enumerate(pairs):
+        lr, post = ref.posterior(x, y, *la)
+        if not np.isfinite(lr):
+            assert lp[p] == lq[p] == -np.inf
+            continue
+        assert lp[p] == pytest.approx(lr, rel=1e-10, abs=1e-12)
+        assert lq[p] == lp[p]
+        pm = post[0, 1:, 1:]
+        s_ref, _ = ref.mea(pm)
+        o = ops[off[p]:off[p] + len(x) + len(y)]
+        o = o[o >= 0]
+        i = j = 0
+        acc = 0.0
+        for c in o:
+            if c == 0:
+                acc += pm[i, j]
+            i += c != 2
+            j += c != 1
+        assert (i, j) == (len(x), len(y))
+        assert score[p] == pytest.approx(s_ref, rel=1e-10, abs=1e-13)
+        assert acc == pytest.approx(s_ref, rel=1e-10, abs=1e-13)
+
+
+def test_lane_results_do_not_depend_on_the_group():
+    """A pair's lane result is bit-identical whatever pairs share its group (padding
+    cells are exact zeros), so batches of any size and order agree."""
+    rng = np.random.default_rng(11)
+    model = random_model(rng, True, 2)
+    pairs = _lane_pairs(rng, 4, 19)
+    lp, _, sc, ops, off = _lane_batch(model, pairs, "mea")
+    for sub in ([3], [0, 5, 18], list(range(18, -1, -2))):
+        lq, _, sq, oq, offq = _lane_batch(model, [pairs[p] for p in sub], "mea")
+        for t, p in enumerate(sub):
+            assert lq[t] == lp[p] and sq[t] == sc[p]
+            np.testing.assert_array_equal(oq[offq[t]:offq[t + 1]], ops[off[p]:off[p + 1]])
+
+
+@pytest.mark.parametrize("K", [1, 2])
+def test_lane_batches_equal_single_pair_calls(K):
+    """score_many / align_many (lane groups) against log_likelihood / align (single-pair
+    kernels), protein preset, 27 pairs of very different lengths."""
+    kw = {} if K == 2 else dict(n_insert_pairs=1, delta=0.02, epsilon=0.6)
+    model = tp.PairHMM.from_preset("protein", **kw)
+    rng = np.random.default_rng(12 + K)
+    aa = np.array(list("ACDEFGHIKLMNPQRSTVWY"))
+    lens = [1, 2, 7, 80, 150, 33, 1, 120, 64]
+    seqs = ["".join(rng.choice(aa, n)) for n in lens]
+    pairs = [(seqs[i % 9], seqs[(i * 4 + 1) % 9]) for i in range(27)]
+    scores = model.score_many(pairs, progress=False)
+    df = model.align_many(pairs, progress=False)
+    for p, (x, y) in enumerate(pairs):
+        assert scores[p] == pytest.approx(model.log_likelihood(x, y), rel=1e-12)
+        a = model.align(x, y)
+        assert df.cigar[p] == a.cigar
+        assert df.log_likelihood[p] == pytest.approx(scores[p], rel=1e-12)
+        assert df.expected_accuracy[p] == pytest.approx(a.expected_accuracy, rel=1e-10)
+
+
+def test_lane_batch_underflow_falls_back_to_reference():
+    """A pair whose total underflows the scaled kernels (1 vs 3000 residues) is flagged
+    and recomputed in log space, in a batch with ordinary pairs."""
+    model = tp.PairHMM("ACGT", delta=0.001, epsilon=0.05, tau=0.001)
+    rng = np.random.default_rng(3)
+    long_y = "".join(rng.choice(list("ACGT"), 3000))
+    pairs = [("A", long_y), ("ACGT", "ACGA"), ("ACG", "ACG")]
+    s = model.score_many(pairs, progress=False)
+    for p, (x, y) in enumerate(pairs):
+        cx, cy, *_ = model._encode_pair(x, y)
+        if model._swap(cx, cy):
+            cx, cy = cy, cx
+        assert s[p] == pytest.approx(ref.forward(cx, cy, *model._log_args())[0], rel=1e-10)
+
+
+def test_long_pairs_take_the_per_pair_mea_kernels(monkeypatch):
+    """Pairs above _LANE_MAX_CELLS cells (their lane group's table would be 8x their own)
+    are aligned by the per-pair kernels, mixed in one batch with lane groups."""
+    from tiedpgm.pairhmm import model as pm
+    model = tp.PairHMM.from_preset("protein")
+    rng = np.random.default_rng(4)
+    aa = np.array(list("ACDEFGHIKLMNPQRSTVWY"))
+    seqs = ["".join(rng.choice(aa, n)) for n in (5, 40, 70, 12, 66, 90)]
+    pairs = [(seqs[i], seqs[(i + 1) % 6]) for i in range(6)] + [(seqs[2], seqs[5])]
+    base = model.align_many(pairs, progress=False)
+    monkeypatch.setattr(pm, "_LANE_MAX_CELLS", 1500)
+    mixed = model.align_many(pairs, progress=False)
+    assert list(mixed.cigar) == list(base.cigar)
+    np.testing.assert_allclose(mixed.log_likelihood, base.log_likelihood, rtol=1e-12)
+    np.testing.assert_allclose(mixed.expected_accuracy, base.expected_accuracy, rtol=1e-10)

@@ -26,7 +26,10 @@ precision.
 
 Batch entry points take concatenated codes plus offsets and a partition of the pairs
 into ``n_chunks`` chunks balanced by DP cells; ``prange`` runs over chunks, each with
-its own count buffer, followed by one serial reduction.
+its own count buffer, followed by one serial reduction. ``PairHMM.score_many`` and
+``align_many(method="mea")`` use the lane-group kernels of :mod:`.kernels_lanes`
+instead (eight pairs per vector lane group); :func:`batch_score` and :func:`batch_mea`
+here remain as the per-pair batch versions.
 """
 import numpy as np
 from numba import njit, prange

@@ -445,15 +445,16 @@ class PairHMM:
     def from_preset(cls, name, **overrides):
         """Ready-to-use parameters.
 
-        ``"protein"``: 20 amino acids, symmetric, two insert pairs; trained with
-        :meth:`fit` (Baum-Welch, tau learned) on unaligned pairs from the bundled Pfam
-        training families (``tiedpgm.datasets.pfam.TRAIN_FAMILIES``: 15 Pfam seeds from
-        HMMER's examples and Biopython's test files; never on the held-out test
-        families Pkinase and fn3), started from BLOSUM62's target
-        frequencies. See ``tiedpgm/pairhmm/presets/README.md``.
+        ``"protein"``: 20 amino acids, symmetric, two insert pairs, tuned for MEA
+        alignment. Emissions are ProbCons 1.12's defaults tempered towards the background
+        (log-odds scaled by 0.6); transitions and tau were learned by :meth:`fit`
+        (Baum-Welch) on unaligned pairs from the bundled Pfam training families
+        (``tiedpgm.datasets.pfam.TRAIN_FAMILIES``: 15 Pfam seeds from HMMER's examples and
+        Biopython's test files; never the held-out test families Pkinase and fn3). See
+        ``tiedpgm/pairhmm/presets/README.md``.
 
-        ``"dna"``: ACGT, symmetric, one insert pair, wildcard N; trained the same way on
-        pairs from the bundled Dfam MADE1 seed alignment.
+        ``"dna"``: ACGT, symmetric, one insert pair, wildcard N; trained with :meth:`fit`
+        (Baum-Welch) on pairs from the bundled Dfam MADE1 seed alignment.
 
         ``overrides`` (e.g. ``wildcard="X"``, ``backend="numpy"``) replace stored values.
         """
@@ -933,6 +934,10 @@ def _expected_accuracy(pm, ops):
 
 # --------------------------------------------------------------------------- batches
 _BLOCK = 1000     # pairs per kernel call when a progress bar is shown
+# MEA through lane groups keeps an 8-byte table over 8 lanes of the group's largest
+# (n+1) x (m+1); pairs above this many cells take the per-pair kernels (8 bytes per own
+# cell), so one very long pair does not need eight times its table
+_LANE_MAX_CELLS = 1 << 21
 
 
 def _chunks(cells, n_chunks):
@@ -1009,18 +1014,35 @@ def _run_batch(model, enc, kind, backend, progress, desc):
     return out
 
 
-def _run_numba_block(model, xs, ys, idx, kind, out):
+def _run_numba_block(model, xs, ys, idx, kind, out, lanes=True):
     import numba
     from . import kernels_numba as nk
+    if len(idx) == 0:
+        return []
+    if kind == "mea" and lanes:
+        big = np.array([(len(xs[p]) + 1) * (len(ys[p]) + 1) > _LANE_MAX_CELLS for p in idx],
+                       dtype=bool)
+        if big.any():
+            return (_run_numba_block(model, xs, ys, idx[~big], kind, out)
+                    + _run_numba_block(model, xs, ys, idx[big], kind, out, lanes=False))
     bx, by = [xs[p] for p in idx], [ys[p] for p in idx]
     xcat, xoff = _concat(bx)
     ycat, yoff = _concat(by)
-    cells = np.array([(len(a) + 1) * (len(b) + 1) for a, b in zip(bx, by)], dtype=np.int64)
-    n_chunks = max(1, min(len(idx), numba.get_num_threads()))
-    cp, co = _chunks(cells, n_chunks)
-    args = (xcat, xoff, ycat, yoff, cp, co) + model._fast_args()
+    use_lanes = lanes and kind in ("score", "mea")
+    if use_lanes:
+        # eight pairs of similar lengths per vector lane group; prange over chunks of
+        # groups balanced by padded cells
+        from . import kernels_lanes as kl
+        groups, gcells = kl.make_groups(np.diff(xoff), np.diff(yoff))
+        cp, co = _chunks(gcells, max(1, min(len(groups), numba.get_num_threads())))
+        args = (xcat, xoff, ycat, yoff, groups, cp, co) + model._fast_args()
+    else:
+        cells = np.array([(len(a) + 1) * (len(b) + 1) for a, b in zip(bx, by)],
+                         dtype=np.int64)
+        cp, co = _chunks(cells, max(1, min(len(idx), numba.get_num_threads())))
+        args = (xcat, xoff, ycat, yoff, cp, co) + model._fast_args()
     if kind == "score":
-        lp, flags = nk.batch_score(*args)
+        lp, flags = kl.score_groups(*args)   # use_lanes: always for scores
     elif kind == "counts":
         lp, flags, ct, ce, cm, cx, cy = nk.batch_counts(*args)
         out["trans"] += ct
@@ -1031,6 +1053,8 @@ def _run_numba_block(model, xs, ys, idx, kind, out):
     else:
         if kind == "viterbi":
             res = nk.batch_viterbi(*args, *model._log_args())
+        elif use_lanes:
+            res = kl.mea_groups(*args)
         else:
             res = nk.batch_mea(*args)
         lp, flags, score, ops_cat, ops_off = res
