@@ -1,3 +1,8 @@
+# GENERATED FILE, do not edit by hand: made by tools/gen_pair_lanes.py from the template
+# tools/kernels_lanes.py.in (each template line containing {l} is written out here once
+# per lane, l = 0..7). Edit the template, then regenerate with:
+#     python3 tools/gen_pair_lanes.py
+# tests/test_pairhmm_speedpaths.py fails when this file and the template disagree.
 """Pair-HMM batch kernels with one pair per SIMD lane: forward scores and the MEA path.
 
 Eight pairs of similar lengths (a *group*) run the plain row-by-row recurrence
@@ -27,7 +32,7 @@ many rows to fall from 1e-280 to 2e-308. Values kept a few rows longer change re
 by < 1e-280 relative.
 
 Vectorisation. In the row kernels the lanes are written out, one line per lane (loads,
-then stores; keep the eight copies of a statement in step when editing), and compiled
+then stores; generated from tools/kernels_lanes.py.in, edit that), and compiled
 with LLVM's SLP vectoriser on: numba cannot tell LLVM that arrays do not alias, so a
 loop over lanes would stay scalar. Row tables are (row, j, 8 * state + lane), so all
 offsets within a column are constants (a 4-d [row, j, state, lane] layout costs one
