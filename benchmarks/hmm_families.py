@@ -5,7 +5,9 @@ Workloads (same synthetic data and start parameters on both sides):
     G1  GMMHMM, K=8 states, 4 mixtures, 13 features, diag, 200 sequences x 5000:
         one Baum-Welch EM iteration, tiedpgm (numba backend) vs hmmlearn 0.3 GMMHMM.
     S1  left-right GaussianHMM, K=512 states, 3 non-zeros per row, 20 sequences x 1000:
-        one EM iteration with sparse_transitions=True vs False (both numba).
+        one EM iteration with sparse_transitions=True vs False (both numba), and the bare
+        forward-backward kernels: sparse (banded layout, the default for this matrix),
+        sparse with the CSR layout forced, dense.
 
 ``--quick`` shrinks the number of sequences 10x. Prints seconds, ratios and the machine.
 
@@ -108,7 +110,7 @@ def sparse_workload(n_seq, length, repeats):
     diff = abs(a.score(X, lengths) - b.score(X, lengths)) / abs(b.score(X, lengths))
     print(f"  (check: relative score difference sparse vs dense: {diff:.2e})")
     # the forward-backward kernels alone, on the same log_frameprob
-    from tiedpgm.kernels import numba_cpu, sparse_numba
+    from tiedpgm.kernels import banded_numba, numba_cpu, sparse_numba
     from tiedpgm.kernels.sparse_reference import to_sparse
     lfp = a._log_frameprob(X, a._family())
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
@@ -117,14 +119,29 @@ def sparse_workload(n_seq, length, repeats):
         ltm = np.log(A)
     sp = to_sparse(A)
     k_sparse = _timed(lambda: sparse_numba.forward_backward(lsp, sp, lfp, offsets), repeats)
+    # the same kernel with the banded layout switched off (CSR gathers, as before issue 6)
+    banded_numba.MAX_DIAGONALS, saved = 0, banded_numba.MAX_DIAGONALS
+    try:
+        k_csr = _timed(lambda: sparse_numba.forward_backward(lsp, sp, lfp, offsets), repeats)
+    finally:
+        banded_numba.MAX_DIAGONALS = saved
     k_dense = _timed(lambda: numba_cpu.forward_backward(lsp, ltm, lfp, offsets), repeats)
+    # the sparse kernels are exact (extended exponents): same numbers as the dense kernel
+    lp_s = sparse_numba.forward_backward(lsp, sp, lfp, offsets)[0]
+    lp_d = numba_cpu.forward_backward(lsp, ltm, lfp, offsets)[0]
+    print(f"  (check: sparse vs dense forward-backward log_prob, max relative difference "
+          f"{np.max(np.abs(lp_s - lp_d) / np.abs(lp_d)):.2e}; sparse kernel "
+          f"{k_sparse / len(lfp) * 1e6:.2f} us/frame, EM iteration "
+          f"{t_sparse / len(lfp) * 1e6:.2f} us/frame)")
     w = "S1 left-right K=512, 3 nnz/row"
-    return [(w + " (EM iteration)", f"{n_seq}x{length}", "sparse (numba)", t_sparse, None),
-            (w + " (EM iteration)", f"{n_seq}x{length}", "dense (numba)", t_dense,
-             t_dense / t_sparse),
-            (w + " (forward-backward kernel)", f"{n_seq}x{length}", "sparse (numba)",
+    frames = f"{n_seq}x{length}"
+    return [(w + " (EM iteration)", frames, "sparse (numba)", t_sparse, None),
+            (w + " (EM iteration)", frames, "dense (numba)", t_dense, t_dense / t_sparse),
+            (w + " (forward-backward kernel)", frames, "sparse, banded layout (numba)",
              k_sparse, None),
-            (w + " (forward-backward kernel)", f"{n_seq}x{length}", "dense (numba)", k_dense,
+            (w + " (forward-backward kernel)", frames, "sparse, CSR layout (numba)", k_csr,
+             k_csr / k_sparse),
+            (w + " (forward-backward kernel)", frames, "dense (numba)", k_dense,
              k_dense / k_sparse)]
 
 

@@ -86,6 +86,40 @@ def test_left_right_model_sparse_equals_dense(backend):
     np.testing.assert_allclose(a.score(X), b.score(X), rtol=1e-10)
 
 
+@pytest.mark.parametrize("backend", available_backends())
+def test_one_long_left_right_sequence_sparse_equals_dense(backend):
+    """The three sequences above as one: after the first pass through the states only
+    the absorbing last state is left, thousands of nats worse per frame than the states
+    behind it. The sparse kernels must not drop its mass (a recursion scaled per frame
+    by its best state did, with every scale factor far from underflow, and the fit went
+    elsewhere; see test_banded.py for the kernels alone)."""
+    rng = np.random.default_rng(0)
+    K = 40
+    A = np.zeros((K, K))
+    for i in range(K):
+        A[i, i:min(i + 3, K)] = 1.0
+    A /= A.sum(axis=1, keepdims=True)
+    X = np.concatenate([rng.normal(np.repeat(np.arange(K), 5)[:, None] / 4, 0.3)
+                        for _ in range(3)])
+    fits = []
+    for sparse, be in ((True, backend), (False, "numpy")):
+        m = tp.GaussianHMM(K, init_params="", params="stmc", n_iter=3, backend=be,
+                           sparse_transitions=sparse)
+        m.startprob_ = np.eye(K)[0]
+        m.transmat_ = A
+        m.means_ = np.arange(K)[:, None] / 4
+        m.covars_ = np.full((K, 1), 0.09)
+        m.fit(X, [len(X)])
+        fits.append(m)
+    a, b = fits
+    assert a._use_sparse() and not b._use_sparse()
+    np.testing.assert_allclose(a.monitor_.history, b.monitor_.history, rtol=1e-10)
+    np.testing.assert_allclose(a.transmat_, b.transmat_, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(a.means_, b.means_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(a.covars_, b.covars_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(a.score(X), b.score(X), rtol=1e-10)
+
+
 def test_auto_rule():
     m = tp.GaussianHMM(64)
     m.transmat_ = np.eye(64)
@@ -229,9 +263,9 @@ def test_tied_parameter_count():
     assert m.n_parameters() == 1          # self-loop p (exit = 1 - p); last row fixed
 
 
-def test_sparse_kernel_underflow_falls_back_to_log_space():
+def test_sparse_kernel_frame_far_below_an_unreachable_state():
     """A frame where every reachable state is ~1e-900 times less likely than an
-    unreachable one underflows the scaled recursion; the log-space path takes over."""
+    unreachable one (a scaled recursion would underflow): the sparse kernels are exact."""
     K = 4
     A = np.eye(K) * 0.5 + np.eye(K, k=1) * 0.5
     A[-1, -1] = 1.0

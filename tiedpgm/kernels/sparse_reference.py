@@ -149,13 +149,16 @@ def viterbi(log_startprob, sp, log_frameprob, offsets):
             cand = delta[src_csc] + val_csc
             best = np.full(K, -np.inf)
             arg = np.zeros(K, dtype=np.int64)
-            # per column: max over incoming, lowest row index on ties (CSC rows ascend)
+            # per column: max over incoming, lowest row index on ties (CSC rows ascend);
+            # a column with no finite candidate points to state 0, as the dense oracle's
+            # argmax over a column of -inf does
             for k in range(K):
                 lo, hi = sp.col_ptr[k], sp.col_ptr[k + 1]
                 if hi > lo:
                     j = lo + int(np.argmax(cand[lo:hi]))
-                    best[k] = cand[j]
-                    arg[k] = src_csc[j]
+                    if cand[j] > -np.inf:
+                        best[k] = cand[j]
+                        arg[k] = src_csc[j]
             back[t] = arg
             delta = best + lfp[t]
         st = np.empty(T, dtype=np.int64)

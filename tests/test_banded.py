@@ -1,0 +1,297 @@
+"""Banded (few-diagonal) sparse-transition kernels against the dense log-space oracle."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from tiedpgm.kernels import reference as ref
+from tiedpgm.kernels import sparse_reference as sref
+
+from _hmm_helpers import available_backends
+
+pytestmark = pytest.mark.skipif("numba" not in available_backends(),
+                                reason="the banded kernels are numba kernels")
+
+
+def _kernels():
+    from tiedpgm.kernels import banded_numba, sparse_numba
+    return banded_numba, sparse_numba
+
+
+def _banded_model(rng, K, diags, zero_frac):
+    """Rows with non-zeros on the given diagonals (some dropped: zeros inside the band)."""
+    A = np.zeros((K, K))
+    for i in range(K):
+        for d in diags:
+            if 0 <= i + d < K and rng.random() >= zero_frac:
+                A[i, i + d] = rng.random() + 0.1
+        if not A[i].any():
+            A[i, i] = 1.0
+    return A / A.sum(axis=1, keepdims=True)
+
+
+def _check_against_oracle(lsp, A, lfp, offsets):
+    banded, sparse = _kernels()
+    with np.errstate(divide="ignore"):
+        ltm = np.log(A)
+    lp_d, post_d, xi_d = ref.forward_backward(lsp, ltm, lfp, offsets)
+    vlp_d, vst_d = ref.viterbi(lsp, ltm, lfp, offsets)
+    sp = sref.to_sparse(A)
+    band = banded.to_banded(sp)
+    lp, post, xi = banded.forward_backward(lsp, band, lfp, offsets)
+    if np.all(np.isfinite(lp_d)):
+        np.testing.assert_allclose(lp, lp_d, rtol=1e-10)
+        np.testing.assert_allclose(post, post_d, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(xi, xi_d, rtol=1e-10, atol=1e-12)
+    else:
+        # same conventions as the CSR kernel: -inf log_prob, NaN posteriors for that
+        # sequence, xi_sum NaN on the support of the transition matrix
+        np.testing.assert_array_equal(np.isfinite(lp), np.isfinite(lp_d))
+        np.testing.assert_allclose(lp, lp_d, rtol=1e-10)
+        bad = np.flatnonzero(~np.isfinite(lp_d))
+        for s in range(len(lp)):
+            rows = post[offsets[s]:offsets[s + 1]]
+            assert np.all(np.isnan(rows)) == (s in bad)
+        np.testing.assert_array_equal(np.isnan(xi), A > 0)
+        np.testing.assert_array_equal(xi[A == 0], 0.0)
+    np.testing.assert_allclose(banded.score(lsp, band, lfp, offsets), lp_d, rtol=1e-10)
+    vlp, vst = banded.viterbi(lsp, band, lfp, offsets)
+    np.testing.assert_allclose(vlp, vlp_d, rtol=1e-10)
+    np.testing.assert_array_equal(vst, vst_d)
+    # the CSR kernels agree, Viterbi paths included (also for probability-0 sequences)
+    old = banded.MAX_DIAGONALS
+    try:
+        banded.MAX_DIAGONALS = 0                       # force the CSR layout
+        lp2, post2, xi2 = sparse.forward_backward(lsp, sp, lfp, offsets)
+        vlp2, vst2 = sparse.viterbi(lsp, sp, lfp, offsets)
+    finally:
+        banded.MAX_DIAGONALS = old
+    np.testing.assert_allclose(lp2, lp, rtol=1e-10)
+    np.testing.assert_allclose(post2, post, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(xi2, xi, rtol=1e-10, atol=1e-12)
+    np.testing.assert_array_equal(vst2, vst)
+    return lp
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), K=st.integers(1, 9),
+       diags=st.lists(st.integers(-3, 3), min_size=1, max_size=4, unique=True),
+       zero_frac=st.sampled_from([0.0, 0.3]),
+       lengths=st.lists(st.integers(1, 7), min_size=1, max_size=3),
+       start_zeros=st.booleans(), frame_zeros=st.booleans())
+def test_banded_kernels_equal_oracle(seed, K, diags, zero_frac, lengths, start_zeros,
+                                     frame_zeros):
+    rng = np.random.default_rng(seed)
+    A = _banded_model(rng, K, diags, zero_frac)
+    p = rng.random(K) + 0.1
+    if start_zeros and K > 1:
+        p[rng.random(K) < 0.5] = 0.0                   # structural zeros in startprob
+        if not p.any():
+            p[-1] = 1.0
+    with np.errstate(divide="ignore"):
+        lsp = np.log(p / p.sum())
+    N = sum(lengths)
+    lfp = 3.0 * rng.normal(size=(N, K))
+    if frame_zeros:
+        lfp[rng.random((N, K)) < 0.3] = -np.inf        # impossible emissions
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    _check_against_oracle(lsp, A, lfp, offsets)
+
+
+def test_probability_zero_sequence():
+    """A sequence no path can produce: -inf, NaN posteriors, NaN xi_sum on the support;
+    the other sequence keeps its numbers."""
+    K = 3
+    A = np.array([[0.5, 0.5, 0.0], [0.0, 0.5, 0.5], [0.0, 0.0, 1.0]])
+    lsp = np.log([1.0, 1e-300, 1e-300])
+    lfp = np.zeros((5, K))
+    lfp[3] = [0.0, -np.inf, -np.inf]                   # sequence 1 needs state 0 at t=1:
+    offsets = np.array([0, 2, 5])                      # reachable only if it stayed
+    lfp[4] = [-np.inf, -np.inf, 0.0]                   # ... but state 2 at t=2 is not
+    lp = _check_against_oracle(lsp, A, lfp, offsets)
+    assert np.isfinite(lp[0]) and lp[1] == -np.inf
+
+
+def test_k1_and_length_one():
+    rng = np.random.default_rng(3)
+    lfp = rng.normal(size=(4, 1))
+    _check_against_oracle(np.zeros(1), np.ones((1, 1)), lfp, np.array([0, 1, 4]))
+    A = _banded_model(rng, 6, [0, 1, 2], 0.0)
+    lfp = rng.normal(size=(3, 6))
+    _check_against_oracle(np.log(np.full(6, 1 / 6)), A, lfp, np.array([0, 1, 2, 3]))
+
+
+def test_long_left_right_sequences_use_windows():
+    """Long left-right sequences where most states are astronomically unlikely at most
+    frames: the forward pass works on the states it can reach, the backward pass on the
+    nodes that carry posterior mass, and both stay exact."""
+    rng = np.random.default_rng(7)
+    K, T = 60, 400
+    A = _banded_model(rng, K, [0, 1, 2], 0.0)
+    means = np.linspace(-10, 10, K)
+    x = np.concatenate([means[np.sort(rng.integers(0, K, T))] + rng.normal(size=T) * 0.3
+                        for _ in range(3)])
+    lfp = -0.5 * (x[:, None] - means[None, :]) ** 2 / 0.3
+    offsets = np.array([0, T, 2 * T, 3 * T])
+    for p in (np.full(K, 1 / K), np.eye(K)[0]):
+        with np.errstate(divide="ignore"):
+            lsp = np.log(p)
+        _check_against_oracle(lsp, A, lfp, offsets)
+    banded, _ = _kernels()
+    band = banded.to_banded(sref.to_sparse(A))
+    _, post, _ = banded.forward_backward(np.log(np.full(K, 1 / K)), band, lfp, offsets)
+    # the backward windows really are narrower than K on this data (exact zeros outside)
+    assert np.mean(post == 0.0) > 0.5
+    # from state 0, frame t reaches states 0..2t only: the forward window grows from 1
+    diag, PM, PE, H = banded.ext_form(band)
+    KP = K + 2 * H
+    AM, AE = np.zeros((T, KP)), np.full((T, KP), banded._ZE, dtype=np.int64)
+    wlo, whi = np.empty(T, np.int64), np.empty(T, np.int64)
+    with np.errstate(divide="ignore"):
+        lsp0 = np.log(np.eye(K)[0])
+    acc = np.empty(KP)
+    banded._ext_forward(lsp0, 0, 1, diag, PM, PE, H, lfp, 0, T, AM, AE, True, wlo, whi,
+                        np.empty(KP, np.int64), acc, False, acc, wlo, wlo, wlo, wlo)
+    assert np.all(whi[:10] - wlo[:10] <= 2 * np.arange(10) + 1)
+
+
+def _issue_sequence():
+    """(log_startprob, transmat, log_frameprob) of the hmm issue: a K=40 left-right model
+    and one 600-frame sequence that runs through its states three times."""
+    import tiedpgm as tp
+    rng = np.random.default_rng(0)
+    K = 40
+    A = np.zeros((K, K))
+    for i in range(K):
+        A[i, i:min(i + 3, K)] = 1.0
+    A /= A.sum(axis=1, keepdims=True)
+    X = np.concatenate([rng.normal(np.repeat(np.arange(K), 5)[:, None] / 4, 0.3)
+                        for _ in range(3)])
+    m = tp.GaussianHMM(K, init_params="mc", params="stmc", n_iter=3, random_state=0,
+                       backend="numpy")
+    m.startprob_ = np.eye(K)[0]
+    m.transmat_ = A
+    m.fit(X, [200] * 3)
+    with np.errstate(divide="ignore"):
+        lsp = np.log(m.startprob_)
+    return lsp, m.transmat_, m._log_frameprob(X, m._family())
+
+
+def test_left_right_sequence_far_from_the_best_states():
+    """hmm issue: after its first pass through the states the sequence can only stay in
+    the last state, which fits later frames thousands of nats worse than states behind
+    it; a recursion scaled per frame by its best state loses that state's mass (log_prob
+    -26146 instead of -9778, while no scale factor underflowed). Both sparse layouts
+    must equal the oracle."""
+    lsp, A, lfp = _issue_sequence()
+    lp = _check_against_oracle(lsp, A, lfp, np.array([0, len(lfp)]))
+    assert abs(lp[0] - (-9777.65957315)) < 1e-6
+
+
+def _packed_pass(lsp, A, lfp):
+    """Run the compact forward pass and the backward pass on it for one sequence; return
+    (backward succeeded, compact alpha (T, K), posteriors)."""
+    banded, _ = _kernels()
+    band = banded.to_banded(sref.to_sparse(A))
+    diag, PM, PE, H = banded.ext_form(band)
+    T, K = lfp.shape
+    KP = K + 2 * H
+    XM, XE = np.zeros((2, KP)), np.full((2, KP), banded._ZE, dtype=np.int64)
+    wlo, whi, sref_, slo, shi = (np.empty(T, np.int64) for _ in range(5))
+    S, soff = np.empty(T * K), np.empty(T + 1, np.int64)
+    lp, mp, ep = banded._ext_forward(lsp, 0, K, diag, PM, PE, H, lfp, 0, T, XM, XE, False,
+                                     wlo, whi, np.empty(KP, np.int64), np.empty(KP), True,
+                                     S, soff, sref_, slo, shi)
+    post = np.zeros((T, K))
+    ok = banded._packed_backward(diag, PM, PE, H, lfp, 0, T, S, soff, sref_, slo, shi, wlo,
+                                 whi, mp, ep, post, np.zeros((len(diag), K)),
+                                 np.zeros((2, KP)), np.full((2, KP), banded._ZE, np.int64),
+                                 np.full(K, -1.0))
+    stored = np.full((T, K), np.nan)                 # the compact alpha, NaN off the span
+    for t in range(T):
+        stored[t, slo[t]:shi[t]] = S[soff[t]:soff[t + 1]]
+    return ok, stored, post
+
+
+def test_alpha_kept_as_a_bound():
+    """A node 1500 nats below the rest of its frame is stored only as a bound; the
+    backward pass meets it (its successor carries posterior mass), proves its posterior
+    negligible from the bound and drops it. When the bound is not enough (the issue's
+    sequence), the sequence is redone with the exact alpha; both equal the oracle."""
+    K, T = 6, 6
+    A = np.eye(K) * 0.5 + np.eye(K, k=1) * 0.5
+    A[-1, -1] = 1.0
+    lfp = np.zeros((T, K))
+    lfp[1, 2] = -1500.0
+    lsp = np.log(np.full(K, 1 / K))
+    ok, stored, post = _packed_pass(lsp, A, lfp)
+    assert ok and stored[1, 2] == -1.0                 # only a bound was kept
+    assert post[1, 2] == 0.0 and post[2, 3] > 0.01
+    with np.errstate(divide="ignore"):
+        ref_post = ref.forward_backward(lsp, np.log(A), lfp, np.array([0, T]))[1]
+    np.testing.assert_allclose(post, ref_post, rtol=1e-10, atol=1e-12)
+    _check_against_oracle(lsp, A, lfp, np.array([0, T]))
+    # the issue's sequence (see the test below): the bound is not enough
+    lsp, A, lfp = _issue_sequence()
+    ok, _, _ = _packed_pass(lsp, A, lfp)
+    assert not ok
+
+
+def test_frame_far_below_an_unreachable_state():
+    """Only an unreachable state explains frame 3 (reachable ones are e^-2000 times less
+    likely): exact all the same (a scaled recursion would underflow here)."""
+    K = 4
+    A = np.eye(K) * 0.5 + np.eye(K, k=1) * 0.5
+    A[-1, -1] = 1.0
+    lfp = np.zeros((6, K))
+    lfp[3, :] = [-2000.0, -2000.0, -2000.0, 0.0]
+    lsp = np.log(np.array([1.0, 1e-300, 1e-300, 1e-300]))
+    _check_against_oracle(lsp, A, lfp, np.array([0, 6]))
+
+
+def test_layout_choice():
+    banded, sparse = _kernels()
+    K = 50
+    lr = _banded_model(np.random.default_rng(0), K, [0, 1, 2], 0.0)
+    band = banded.banded_form(sref.to_sparse(lr))
+    assert band is not None and band.diag.tolist() == [0, 1, 2]
+    assert band.prob.shape == (3, K)
+    assert np.all(band.prob[2, -2:] == 0) and np.all(band.log_prob[2, -2:] == -np.inf)
+    rng = np.random.default_rng(1)
+    scattered = np.zeros((K, K))
+    for i in range(K):
+        scattered[i, rng.choice(K, 3, replace=False)] = 1 / 3
+    assert banded.banded_form(sref.to_sparse(scattered)) is None
+
+
+def test_exp_kernel_accuracy():
+    """The vectorised exp of the extended-exponent kernels, over the whole range (no
+    underflow: e**-10000 is a mantissa and an exponent)."""
+    banded, _ = _kernels()
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.uniform(-700.0, 700.0, 20_000), [0.0, -1e-300, -707.9, -708.5,
+                                                             -745.5, 709.0]])
+    mant, expo = banded.ext_of_log(x)
+    assert np.all((mant >= 1.0) & (mant < 2.0))
+    got = np.ldexp(mant, expo)
+    want = np.exp(x)
+    ok = want > 1e-300
+    assert np.max(np.abs(got[ok] - want[ok]) / want[ok]) < 5e-16
+    big = -rng.uniform(1e3, 1e6, 1000)                   # far below float64's range
+    mant, expo = banded.ext_of_log(big)
+    logs = np.log(mant) + expo * np.log(2.0)
+    assert np.max(np.abs(logs - big) / np.abs(big)) < 1e-15
+    mant, expo = banded.ext_of_log(np.array([-np.inf]))
+    assert mant[0] == 0.0 and expo[0] == banded._ZE
+
+
+def test_fp_control_is_restored():
+    """The kernels leave the calling thread's floating-point control word as it was
+    (subnormal numbers still exist after a call)."""
+    banded, _ = _kernels()
+    rng = np.random.default_rng(0)
+    A = _banded_model(rng, 5, [0, 1], 0.0)
+    band = banded.to_banded(sref.to_sparse(A))
+    banded.forward_backward(np.log(np.full(5, 0.2)), band, rng.normal(size=(20, 5)),
+                            np.array([0, 10, 20]))
+    tiny = np.array([1e-300]) * np.array([1e-10])
+    assert tiny[0] > 0.0                                # subnormals still exist here

@@ -1,0 +1,949 @@
+"""Numba CPU kernels for a *banded* sparse transition matrix (non-zeros on a few
+diagonals: left-right / Bakis models), the fast layout behind
+:mod:`tiedpgm.kernels.sparse_numba`.
+
+The matrix is stored by diagonals: ``prob[o, i] = A[i, i + d_o]`` for each offset ``d_o``
+(0 where the entry is off the support or outside the matrix). Every recursion is then a
+few contiguous loops over the states (one per diagonal), which LLVM vectorises; there are
+no index gathers. Same outputs and conventions as the CSR kernels and the oracles
+(:mod:`tiedpgm.kernels.sparse_reference`, :mod:`tiedpgm.kernels.reference`):
+
+* every recursion is exact whatever the dynamic range: no underflow, no fallback to
+  detect one. Forward and backward variables are held in *extended-exponent* form,
+  a float64 mantissa in [1, 2) and an int64 exponent (:func:`_exp_ext`, :func:`_pow2`):
+  products add exponents, a sum of a state's few incoming (or outgoing) terms is taken
+  relative to its largest term, and only a term below 2**-1022 of the largest term of
+  its *own* sum is dropped. So no state is lost because another state fits the data far
+  better (the failure of a recursion scaled per frame: a left-right sequence that runs
+  through the states three times scored -26146 instead of -9778, with every scale factor
+  far from underflow). Relative error ~1e-15 per step, as in the log-space oracle; the
+  cost is one vectorised polynomial exp per state and frame plus integer operations, no
+  logs;
+* the forward pass works on the window of states with non-zero alpha (exact zeros
+  outside: states not yet reachable in a left-right model) and computes every alpha
+  exactly, so ``log_prob`` is exact. It keeps alpha compactly (:func:`_pack_row`): per
+  frame, on the span of states within 2**-1000 of the frame's largest alpha, as
+  float64 relative to it; below that only the bound is kept;
+* the backward pass works on the window of nodes that carry posterior mass: the
+  successors of the previous window, less the ends whose posterior is below
+  ``TOTAL_DROP / (T * K)`` (TOTAL_DROP = 2**-60). A node is dropped (beta set to 0 for
+  the frames before) only when its posterior share over the paths the pass still
+  follows is *certainly* below that bound -- computed from its alpha, or from the
+  bound when only that was kept -- so all dropped paths together weigh less than
+  2**-60 of P: posteriors, and each frame's expected transitions, are exact to that
+  absolute error. If a node whose alpha was kept only as a bound might carry more, the
+  sequence is redone with the exact (T, K) alpha stored (:func:`_ext_backward`; 16
+  bytes per state and frame instead of ~8 bytes on the span). On the S1 benchmark
+  (K=512, uniform start) the forward pass covers all 512 states, the stored span ~150
+  and the backward window ~45;
+* ``score`` runs the same forward pass without storing alpha;
+* a sequence of probability 0 has log_prob -inf and NaN posteriors, and then the whole
+  ``xi_sum`` is NaN;
+* Viterbi ties go to the lowest state index.
+"""
+from typing import NamedTuple
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, prange, types
+from numba.core import cgutils
+from numba.core.extending import intrinsic
+
+__all__ = ["BandedTransmat", "to_banded", "banded_form", "forward_backward", "score",
+           "viterbi"]
+
+#: the banded layout is used when the non-zeros lie on at most this many diagonals ...
+MAX_DIAGONALS = 16
+#: ... and the diagonals hold at most this many slots per non-zero (fill >= 1/2)
+MAX_SLOTS_PER_NONZERO = 2.0
+
+
+class BandedTransmat(NamedTuple):
+    """A (K, K) transition matrix by its diagonals.
+
+    Attributes
+    ----------
+    n_states : int
+    diag : int64 (n_diag,)           offsets d = j - i of the diagonals, ascending
+    prob : float64 (n_diag, K)       prob[o, i] = A[i, i + diag[o]] (0 off the support)
+    log_prob : float64 (n_diag, K)   its log (-inf off the support)
+    """
+    n_states: int
+    diag: np.ndarray
+    prob: np.ndarray
+    log_prob: np.ndarray
+
+
+def to_banded(sp):
+    """:class:`BandedTransmat` of a
+    :class:`~tiedpgm.kernels.sparse_reference.SparseLogTransmat` (any sparsity pattern;
+    see :func:`banded_form` for when it pays)."""
+    K = sp.n_states
+    rows = np.repeat(np.arange(K, dtype=np.int64), np.diff(sp.row_ptr))
+    d = sp.col_idx - rows
+    diag = np.unique(d).astype(np.int64)
+    o = np.searchsorted(diag, d)
+    log_prob = np.full((len(diag), K), -np.inf)
+    log_prob[o, rows] = sp.log_val
+    prob = np.zeros((len(diag), K))
+    prob[o, rows] = np.exp(sp.log_val)
+    return BandedTransmat(K, diag, prob, log_prob)
+
+
+def banded_form(sp):
+    """:func:`to_banded` of ``sp`` when its non-zeros lie on few, well-filled diagonals
+    (at most :data:`MAX_DIAGONALS`, at most :data:`MAX_SLOTS_PER_NONZERO` slots per
+    non-zero); None otherwise (the CSR kernels are then used)."""
+    K = sp.n_states
+    nnz = len(sp.col_idx)
+    if nnz == 0:
+        return None
+    rows = np.repeat(np.arange(K, dtype=np.int64), np.diff(sp.row_ptr))
+    n_diag = len(np.unique(sp.col_idx - rows))
+    if n_diag > MAX_DIAGONALS or n_diag * K > MAX_SLOTS_PER_NONZERO * nnz:
+        return None
+    return to_banded(sp)
+
+
+def _chunks(offsets, n_chunks):
+    """Chunk boundaries (indices into the sequences) balanced by total length."""
+    S = len(offsets) - 1
+    n_chunks = max(1, min(n_chunks, S))
+    targets = offsets[-1] * np.arange(1, n_chunks) / n_chunks
+    cuts = np.searchsorted(offsets[1:], targets, side="left") + 1
+    return np.unique(np.concatenate([[0], np.minimum(cuts, S), [S]])).astype(np.int64)
+
+
+def _n_chunks():
+    # one chunk per thread: prange schedules statically, and each chunk allocates (T, K)
+    # work arrays, whose first touch (page faults) costs more than a chunk's imbalance
+    from numba import get_num_threads
+    return get_num_threads()
+
+
+# -- extended-exponent arithmetic ---------------------------------------------------------
+# A positive number is held as a mantissa m in [0.5, 4) (normalised to [1, 2) where it is
+# stored) and an int64 exponent e: m * 2**e. Exact zero is (0.0, _ZE). Products multiply
+# mantissas and add exponents; a sum of a few terms is taken relative to its largest
+# exponent, each term scaled by 2**(e_o - e_max) built from its bits, so nothing under- or
+# overflows however far apart the states' probabilities drift. A term below 2**-1022 of
+# the largest term of its own sum is dropped (its share of that sum is < 1e-307).
+_ZE = -(1 << 60)                     # exponent of an exact zero (sums of two stay in int64)
+_MANT_BITS = (1 << 52) - 1
+_ONE_BITS = 1023 << 52
+_LOG2E = 1.4426950408889634
+_LN2 = 0.6931471805599453
+_LN2_HI = 0.693145751953125          # ln 2 split so that k * _LN2_HI is exact
+_LN2_LO = 1.4286068203094173e-06
+#: a node whose posterior (its surviving share) is below TOTAL_DROP / (T * K) is dropped
+#: from the backward pass's window: all dropped paths together weigh < TOTAL_DROP
+TOTAL_DROP = 2.0 ** -60
+
+
+@intrinsic
+def _bits(typingctx, x):
+    """The IEEE bits of a float64, as int64 (a bitcast: no conversion)."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+    return types.int64(types.float64), codegen
+
+
+@intrinsic
+def _from_bits(typingctx, i):
+    """The float64 whose IEEE bits are the int64 ``i``."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+    return types.float64(types.int64), codegen
+
+
+@intrinsic
+def _prefetch(typingctx, ary, i, j, write):
+    """Hint the cache to load ary[i, j] (2-d C array; llvm.prefetch, to read or, with
+    write (a literal 0 or 1), to write)."""
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        arr = context.make_array(aryty)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, aryty, arr, [args[1], args[2]])
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+        rw = ir.Constant(i32, signature.args[3].literal_value)
+        builder.call(fn, [builder.bitcast(ptr, i8p), rw, ir.Constant(i32, 3),
+                          ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+    if not isinstance(write, types.IntegerLiteral):
+        return None
+    return types.none(ary, types.intp, types.intp, write), codegen
+
+
+@njit(cache=True, inline="always")
+def _pow2(k):
+    """2.0**k for an integer k <= 1023; 0 for k < -1022."""
+    return _from_bits((max(k, -1023) + 1023) << 52)
+
+
+@njit(cache=True, fastmath={"contract"}, inline="always")
+def _exp_ext(x):
+    """exp(x) as (p, k): p * 2**k, p in [0.70, 1.42] to ~1 ulp; (0.0, _ZE) for x = -inf.
+
+    Written so that a loop over it vectorises (numba's np.exp is a scalar libm call):
+    k = rint(x / ln 2), r = x - k ln 2 (|r| <= ln(2) / 2, ln 2 in two parts), exp(r) by
+    its Taylor polynomial to degree 13 (truncation error < 2e-17). No range limit: k is
+    returned, not folded into a float64."""
+    xc = max(x, -1e15)
+    kf = np.rint(xc * _LOG2E)
+    r = (xc - kf * _LN2_HI) - kf * _LN2_LO
+    p = 1.0 / 6227020800.0
+    p = p * r + 1.0 / 479001600.0
+    p = p * r + 1.0 / 39916800.0
+    p = p * r + 1.0 / 3628800.0
+    p = p * r + 1.0 / 362880.0
+    p = p * r + 1.0 / 40320.0
+    p = p * r + 1.0 / 5040.0
+    p = p * r + 1.0 / 720.0
+    p = p * r + 1.0 / 120.0
+    p = p * r + 1.0 / 24.0
+    p = p * r + 1.0 / 6.0
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
+    ok = x > -np.inf
+    return (p if ok else 0.0), (np.int64(kf) if ok else _ZE)
+
+
+@njit(cache=True, inline="always")
+def _norm_m(v):
+    """Mantissa of v > 0 (a normal float64) in [1, 2); 0 for v = 0."""
+    return _from_bits((_bits(v) & _MANT_BITS) | _ONE_BITS) if v != 0.0 else 0.0
+
+
+@njit(cache=True, inline="always")
+def _norm_e(v, e):
+    """Exponent of v * 2**e once v is normalised by :func:`_norm_m`; _ZE for v = 0."""
+    return e + ((_bits(v) >> 52) - 1023) if v != 0.0 else _ZE
+
+
+@njit(cache=True)
+def ext_of_log(log_val):
+    """exp(log_val) in extended form: (mant (n,) in [1, 2), expo (n,) int64); (0, _ZE)
+    where log_val is -inf. Exact to ~1 ulp whatever the magnitude (exp(log_val) as a
+    float64 would underflow below e**-745)."""
+    n = log_val.shape[0]
+    mant = np.empty(n)
+    expo = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        p, k = _exp_ext(log_val[i])
+        mant[i] = _norm_m(p)
+        expo[i] = _norm_e(p, k)
+    return mant, expo
+
+
+def ext_form(band):
+    """The banded matrix as padded extended-exponent arrays for the kernels:
+    (diag (n,), mant (n, K + 2H), expo (n, K + 2H), H). Row o column H + i holds
+    A[i, i + diag[o]] as mant * 2**expo (mant in [1, 2); (0, _ZE) off the support, and in
+    the H-wide halos on both sides, which let every loop read its neighbours unchecked).
+    At least 3 rows: fewer diagonals are padded with zero rows (the kernels' fused loops
+    take 3 diagonals)."""
+    K = band.n_states
+    diag = np.asarray(band.diag, dtype=np.int64)
+    nd = len(diag)
+    H = 2 * int(np.max(np.abs(diag))) if nd else 0
+    n = max(nd, 3)
+    pdiag = np.concatenate([diag, np.full(n - nd, diag[0] if nd else 0, np.int64)])
+    mant = np.zeros((n, K + 2 * H))
+    expo = np.full((n, K + 2 * H), _ZE, dtype=np.int64)
+    if nd:
+        m, e = ext_of_log(np.ascontiguousarray(band.log_prob, dtype=np.float64).ravel())
+        mant[:nd, H:H + K] = m.reshape(nd, K)
+        expo[:nd, H:H + K] = e.reshape(nd, K)
+    return pdiag, mant, expo, H
+
+
+@njit(cache=True)
+def _clear(M, E, lo, hi):
+    """Set entries [lo, hi) of an extended row to exact zero (clipped to the row)."""
+    lo = max(lo, 0)
+    hi = min(hi, M.shape[0])
+    for i in range(lo, hi):
+        M[i] = 0.0
+        E[i] = _ZE
+
+
+# -- forward: every node exactly (extended exponents), on the window of non-zero alpha -----
+@njit(cache=True, fastmath={"contract"})
+def _fwd_row3(diag, PM, PE, XM, XE, rp, lfp, rl, clo, chi, H, ro):
+    """alpha_t = (alpha_{t-1} A) * exp(lfp_t) on states [clo, chi), 3 diagonals (fused:
+    one pass, everything in registers): alpha_{t-1} is row rp of XM, XE, alpha_t goes to
+    row ro, lfp_t is row rl of lfp. Rows are padded (state i at column H + i) and indexed
+    in place with unsigned indices (a slice costs two atomic reference-count updates;
+    a signed index a wraparound check that stops LLVM vectorising)."""
+    n = chi - clo
+    s0 = np.uint64(H + clo - diag[0])
+    s1 = np.uint64(H + clo - diag[1])
+    s2 = np.uint64(H + clo - diag[2])
+    u = np.uint64(H + clo)
+    c0 = np.uint64(clo)
+    for j0 in range(n):
+        j = np.uint64(j0)
+        x0 = XE[rp, s0 + j] + PE[0, s0 + j]
+        x1 = XE[rp, s1 + j] + PE[1, s1 + j]
+        x2 = XE[rp, s2 + j] + PE[2, s2 + j]
+        em = max(max(x0, x1), x2)
+        acc = (XM[rp, s0 + j] * PM[0, s0 + j] * _pow2(x0 - em)
+               + XM[rp, s1 + j] * PM[1, s1 + j] * _pow2(x1 - em)
+               + XM[rp, s2 + j] * PM[2, s2 + j] * _pow2(x2 - em))
+        p, k = _exp_ext(lfp[rl, c0 + j])
+        v = acc * p
+        XM[ro, u + j] = _norm_m(v)
+        XE[ro, u + j] = _norm_e(v, em + k)
+
+
+@njit(cache=True, fastmath={"contract"})
+def _fwd_row(diag, PM, PE, XM, XE, rp, lfp, rl, clo, chi, H, ro, em, acc):
+    """:func:`_fwd_row3` for any number of diagonals (one pass per diagonal over the
+    scratch rows em, acc (K + 2H,))."""
+    nd = diag.shape[0]
+    if nd == 3:
+        _fwd_row3(diag, PM, PE, XM, XE, rp, lfp, rl, clo, chi, H, ro)
+        return
+    n = chi - clo
+    Mp = XM[rp]
+    Ep = XE[rp]
+    emw = em[:n]
+    accw = acc[:n]
+    emw[:] = _ZE
+    accw[:] = 0.0
+    for o in range(nd):
+        s = H + clo - diag[o]
+        es = Ep[s:s + n]
+        pe = PE[o, s:s + n]
+        for j in range(n):
+            emw[j] = max(emw[j], es[j] + pe[j])
+    for o in range(nd):
+        s = H + clo - diag[o]
+        ms = Mp[s:s + n]
+        es = Ep[s:s + n]
+        pm = PM[o, s:s + n]
+        pe = PE[o, s:s + n]
+        for j in range(n):
+            accw[j] += ms[j] * pm[j] * _pow2(es[j] + pe[j] - emw[j])
+    row = lfp[rl, clo:chi]
+    mo = XM[ro, H + clo:H + chi]
+    eo = XE[ro, H + clo:H + chi]
+    for j in range(n):
+        p, k = _exp_ext(row[j])
+        v = accw[j] * p
+        mo[j] = _norm_m(v)
+        eo[j] = _norm_e(v, emw[j] + k)
+
+
+#: a stored alpha more than 2**PACK_RANGE below its frame's largest is kept only as a bound
+PACK_RANGE = 1000
+
+
+@njit(cache=True)
+def _pack_row(XM, XE, r, H, lo, hi, S, off):
+    """Store row r of the extended alpha (non-zero on [lo, hi)) compactly: R = its largest
+    exponent, [rlo, rhi) the span of the entries >= 2**(R - PACK_RANGE), and
+    S[off + j - rlo] = alpha_j / 2**R there (a float64 in [2**-PACK_RANGE, 2)), -1.0 for
+    an entry inside the span that is smaller (known only to be below 2**(R - PACK_RANGE)),
+    0.0 for an exact zero. Returns (R, rlo, rhi). (Three vectorised passes: unsigned
+    indices, no wraparound checks.)"""
+    n = hi - lo
+    u = np.uint64(H + lo)
+    R = _ZE
+    for j0 in range(n):
+        R = max(R, XE[r, u + np.uint64(j0)])
+    floor = R - PACK_RANGE
+    rlo = n
+    rhi = 0
+    for j0 in range(n):
+        big = XE[r, u + np.uint64(j0)] >= floor
+        rlo = min(rlo, j0 if big else n)
+        rhi = max(rhi, j0 + 1 if big else 0)
+    u = np.uint64(H + lo + rlo)
+    w = np.uint64(off)
+    for j0 in range(rhi - rlo):
+        j = np.uint64(j0)
+        m = XM[r, u + j]
+        e = XE[r, u + j]
+        v = m * _pow2(max(e - R, -1023))
+        S[w + j] = v if e >= floor else (-1.0 if m != 0.0 else 0.0)
+    return R, lo + rlo, lo + rhi
+
+
+@njit(cache=True)
+def _ext_forward(lsp, plo, phi, diag, PM, PE, H, lfp, a, b, AM, AE, store, wlo, whi, em,
+                 acc, pack, S, soff, sref, slo, shi):
+    """Forward pass of frames a:b, every alpha exact as mant * 2**expo. Row t of alpha
+    goes to AM/AE[t] (store) or AM/AE[t % 2]; it is filled on [wlo[t], whi[t]), the
+    non-zeros (exact zeros outside, on a margin wide enough for the next frame's reads).
+    With pack, each row is also stored compactly by :func:`_pack_row` (8 bytes per state
+    on the span that can matter, contiguous in S from soff[t]; sref, slo, shi its R and
+    span). Returns (log P, mant of P in [1, 2), expo of P); (-inf, 0, _ZE) if P = 0."""
+    K = lsp.shape[0]
+    nd = diag.shape[0]
+    dmin = diag[0]
+    dmax = diag[0]
+    for o in range(nd):
+        dmin = min(dmin, diag[o])
+        dmax = max(dmax, diag[o])
+    W = dmax - dmin
+    T = b - a
+    if pack:
+        soff[0] = 0
+    for t in range(T):
+        r = t if store else t & 1
+        Mt = AM[r]
+        Et = AE[r]
+        if t == 0:
+            clo = plo
+            chi = phi
+            for j in range(clo, chi):
+                p, k = _exp_ext(lsp[j] + lfp[a, j])
+                Mt[H + j] = _norm_m(p)
+                Et[H + j] = _norm_e(p, k)
+        else:
+            rp = t - 1 if store else (t - 1) & 1
+            clo = max(0, wlo[t - 1] + dmin)
+            chi = min(K, whi[t - 1] + dmax)
+            _fwd_row(diag, PM, PE, AM, AE, rp, lfp, a + t, clo, chi, H, r, em, acc)
+        lo = clo
+        while lo < chi and Mt[H + lo] == 0.0:
+            lo += 1
+        hi = chi
+        while hi > lo and Mt[H + hi - 1] == 0.0:
+            hi -= 1
+        if hi <= lo:
+            return -np.inf, 0.0, _ZE
+        wlo[t] = lo
+        whi[t] = hi
+        # exact zeros where the next frame reads beyond the window
+        _clear(Mt, Et, H + lo - W, H + lo)
+        _clear(Mt, Et, H + hi, H + hi + W)
+        if pack:
+            R, rlo, rhi = _pack_row(AM, AE, r, H, lo, hi, S, soff[t])
+            sref[t] = R
+            slo[t] = rlo
+            shi[t] = rhi
+            soff[t + 1] = soff[t] + (rhi - rlo)
+    r = (T - 1) if store else (T - 1) & 1
+    Mt = AM[r]
+    Et = AE[r]
+    e = _ZE
+    for j in range(wlo[T - 1], whi[T - 1]):
+        e = max(e, Et[H + j])
+    s = 0.0
+    for j in range(wlo[T - 1], whi[T - 1]):
+        s += Mt[H + j] * _pow2(Et[H + j] - e)
+    return np.log(s) + e * _LN2, _norm_m(s), _norm_e(s, e)
+
+
+# -- backward: on the window of nodes that carry posterior mass ------------------------------
+@njit(cache=True, fastmath={"contract"})
+def _bwd_row3(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp, ep, ro,
+              post, rp, xi):
+    """One backward step on states [clo, chi), 3 diagonals (fused): from
+    w = exp(lfp_{t+1}) beta_{t+1} (row rg of G, GE), beta_t = A w; the posterior
+    alpha_t beta_t / P into post[rp], expected transitions alpha_t(i) A_ij w(j) / P added
+    to xi (3, K), and exp(lfp_t) beta_t into row ro of G, GE for the next step. alpha_t
+    is row ra of AM, AE; lfp_t row rl of lfp.
+
+    Rows are indexed in place, not sliced (a slice costs two atomic reference-count
+    updates, which on a window of ~50 states cost more than the arithmetic), with
+    unsigned indices (no wraparound check, so LLVM vectorises)."""
+    n = chi - clo
+    d0 = diag[0]
+    d1 = diag[1]
+    d2 = diag[2]
+    u = np.uint64(H + clo)
+    w0 = np.uint64(H + clo + d0)
+    w1 = np.uint64(H + clo + d1)
+    w2 = np.uint64(H + clo + d2)
+    c0 = np.uint64(clo)
+    for i0 in range(n):
+        i = np.uint64(i0)
+        x0 = PE[0, u + i] + GE[rg, w0 + i]
+        x1 = PE[1, u + i] + GE[rg, w1 + i]
+        x2 = PE[2, u + i] + GE[rg, w2 + i]
+        em = max(max(x0, x1), x2)
+        t0 = PM[0, u + i] * G[rg, w0 + i] * _pow2(x0 - em)
+        t1 = PM[1, u + i] * G[rg, w1 + i] * _pow2(x1 - em)
+        t2 = PM[2, u + i] * G[rg, w2 + i] * _pow2(x2 - em)
+        acc = t0 + t1 + t2
+        # alpha_t(i) 2**em / P (<= 1 / acc: no overflow)
+        c = AM[ra, u + i] * inv_mp * _pow2(AE[ra, u + i] + em - ep)
+        post[rp, c0 + i] = c * acc
+        xi[0, c0 + i] += c * t0
+        xi[1, c0 + i] += c * t1
+        xi[2, c0 + i] += c * t2
+        p, k = _exp_ext(lfp[rl, c0 + i])
+        v = acc * p
+        G[ro, u + i] = _norm_m(v)
+        GE[ro, u + i] = _norm_e(v, em + k)
+
+
+@njit(cache=True, fastmath={"contract"})
+def _bwd_row(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp, ep, ro,
+             post, rp, xi, em, acc, cb):
+    """:func:`_bwd_row3` for any number of diagonals (a pass per diagonal; scratch em, acc,
+    cb (K + 2H,))."""
+    nd = diag.shape[0]
+    if nd == 3:
+        _bwd_row3(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp, ep, ro,
+                  post, rp, xi)
+        return
+    n = chi - clo
+    gM = G[rg]
+    gE = GE[rg]
+    emw = em[:n]
+    accw = acc[:n]
+    cw = cb[:n]
+    emw[:] = _ZE
+    accw[:] = 0.0
+    for o in range(nd):
+        d = diag[o]
+        pe = PE[o, H + clo:H + chi]
+        ge = gE[H + clo + d:H + chi + d]
+        for i in range(n):
+            emw[i] = max(emw[i], pe[i] + ge[i])
+    for o in range(nd):
+        d = diag[o]
+        pm = PM[o, H + clo:H + chi]
+        pe = PE[o, H + clo:H + chi]
+        gm = gM[H + clo + d:H + chi + d]
+        ge = gE[H + clo + d:H + chi + d]
+        for i in range(n):
+            accw[i] += pm[i] * gm[i] * _pow2(pe[i] + ge[i] - emw[i])
+    am = AM[ra, H + clo:H + chi]
+    ae = AE[ra, H + clo:H + chi]
+    row = lfp[rl, clo:chi]
+    mo = G[ro, H + clo:H + chi]
+    eo = GE[ro, H + clo:H + chi]
+    po = post[rp, clo:chi]
+    for i in range(n):
+        c = am[i] * inv_mp * _pow2(ae[i] + emw[i] - ep)
+        cw[i] = c
+        po[i] = c * accw[i]
+        p, k = _exp_ext(row[i])
+        v = accw[i] * p
+        mo[i] = _norm_m(v)
+        eo[i] = _norm_e(v, emw[i] + k)
+    for o in range(nd):
+        d = diag[o]
+        pm = PM[o, H + clo:H + chi]
+        pe = PE[o, H + clo:H + chi]
+        gm = gM[H + clo + d:H + chi + d]
+        ge = gE[H + clo + d:H + chi + d]
+        xs = xi[o, clo:chi]
+        for i in range(n):
+            xs[i] += cw[i] * pm[i] * gm[i] * _pow2(pe[i] + ge[i] - emw[i])
+
+
+@njit(cache=True)
+def _trim(post_row, clo, chi, tau):
+    """[lo, hi): [clo, chi) less its ends where the posterior is below tau."""
+    lo = clo
+    while lo < chi and post_row[lo] < tau:
+        lo += 1
+    hi = chi
+    while hi > lo and post_row[hi - 1] < tau:
+        hi -= 1
+    return lo, hi
+
+
+@njit(cache=True, fastmath={"contract"})
+def _ext_backward(diag, PM, PE, H, lfp, a, b, AM, AE, wlo, whi, mp, ep, post, xi, G, GE,
+                  em, acc, cb):
+    """Backward pass after :func:`_ext_forward` (store=True; P = mp * 2**ep): posteriors
+    into post[a:b], expected transitions added to xi (n, K).
+
+    Works on a window per frame: the nodes whose successors in the window of frame t + 1
+    are non-zero, less the ends where the posterior is below TOTAL_DROP / (T K). A dropped
+    node is one whose posterior share, over the paths the pass still follows, is below
+    that bound; every path through it is then left out at earlier frames, so all the
+    paths left out together weigh below TOTAL_DROP of P: posteriors and per-frame
+    expected transitions are exact to that absolute error (the forward pass, and so
+    log P, is exact). G, GE (2, K + 2H) are scratch."""
+    K = post.shape[1]
+    nd = diag.shape[0]
+    dmin = diag[0]
+    dmax = diag[0]
+    for o in range(nd):
+        dmin = min(dmin, diag[o])
+        dmax = max(dmax, diag[o])
+    W = dmax - dmin
+    T = b - a
+    tau = TOTAL_DROP / (T * K)
+    inv_mp = 1.0 / mp
+    # frame T - 1: beta = 1
+    t = T - 1
+    clo = wlo[t]
+    chi = whi[t]
+    pr = post[a + t]
+    pr[:clo] = 0.0
+    pr[chi:] = 0.0
+    Mt = AM[t]
+    Et = AE[t]
+    for j in range(clo, chi):
+        pr[j] = Mt[H + j] * inv_mp * _pow2(Et[H + j] - ep)
+    lo, hi = _trim(pr, clo, chi, tau)
+    gM = G[t & 1]
+    gE = GE[t & 1]
+    for j in range(lo, hi):
+        p, k = _exp_ext(lfp[a + t, j])
+        gM[H + j] = p
+        gE[H + j] = k
+    _clear(gM, gE, H + min(clo, lo - W), H + lo)
+    _clear(gM, gE, H + hi, H + max(chi, hi + W))
+    for t in range(T - 2, -1, -1):
+        clo = max(wlo[t], lo - dmax)
+        chi = min(whi[t], hi - dmin)
+        pr = post[a + t]
+        if chi <= clo:                       # (cannot happen while P > 0)
+            pr[:] = 0.0
+            lo = hi = 0
+            continue
+        pr[:clo] = 0.0
+        pr[chi:] = 0.0
+        _bwd_row(diag, PM, PE, G, GE, (t + 1) & 1, AM, AE, t, lfp, a + t, clo, chi, H,
+                 inv_mp, ep, t & 1, post, a + t, xi, em, acc, cb)
+        lo, hi = _trim(pr, clo, chi, tau)
+        oM = G[t & 1]
+        oE = GE[t & 1]
+        _clear(oM, oE, H + min(clo, lo - W), H + lo)
+        _clear(oM, oE, H + hi, H + max(chi, hi + W))
+
+
+@njit(cache=True, fastmath={"contract"})
+def _bwd_row3p(diag, PM, PE, G, GE, rg, AS, abase, R, lfp, rl, clo, chi, H, inv_mp, ep,
+               tau, ro, post, rp, xi):
+    """:func:`_bwd_row3` with alpha_t(clo + i) = AS[abase + i] * 2**R (packed by
+    :func:`_pack_row`). An entry -1.0 (alpha below 2**(R - PACK_RANGE)) gets posterior 0
+    and is dropped (beta 0 for the frames before) when its posterior is certainly below
+    tau; returns how many such entries were not certainly below tau (the caller then
+    needs the exact alpha: 0 means the step is exact to the stated bound)."""
+    n = chi - clo
+    d0 = diag[0]
+    d1 = diag[1]
+    d2 = diag[2]
+    u = np.uint64(H + clo)
+    w0 = np.uint64(H + clo + d0)
+    w1 = np.uint64(H + clo + d1)
+    w2 = np.uint64(H + clo + d2)
+    c0 = np.uint64(clo)
+    ab = np.uint64(abase)
+    kr = R - ep
+    bad = 0
+    for i0 in range(n):
+        i = np.uint64(i0)
+        x0 = PE[0, u + i] + GE[rg, w0 + i]
+        x1 = PE[1, u + i] + GE[rg, w1 + i]
+        x2 = PE[2, u + i] + GE[rg, w2 + i]
+        em = max(max(x0, x1), x2)
+        t0 = PM[0, u + i] * G[rg, w0 + i] * _pow2(x0 - em)
+        t1 = PM[1, u + i] * G[rg, w1 + i] * _pow2(x1 - em)
+        t2 = PM[2, u + i] * G[rg, w2 + i] * _pow2(x2 - em)
+        acc = t0 + t1 + t2
+        av = AS[ab + i]
+        # alpha_t(i) 2**em / P (<= 1 / acc for a stored alpha; 0 for a bound)
+        c = max(av * inv_mp * _pow2(min(kr + em, 1020)), 0.0)
+        # a bound: posterior <= 2**(R - PACK_RANGE + 1) beta / P
+        bnd = _pow2(min(kr + em + 1 - PACK_RANGE, 0)) * inv_mp * acc
+        bad += 1 if (av < 0.0 and bnd >= tau) else 0
+        post[rp, c0 + i] = c * acc
+        xi[0, c0 + i] += c * t0
+        xi[1, c0 + i] += c * t1
+        xi[2, c0 + i] += c * t2
+        p, k = _exp_ext(lfp[rl, c0 + i])
+        v = (acc if av >= 0.0 else 0.0) * p
+        G[ro, u + i] = _norm_m(v)
+        GE[ro, u + i] = _norm_e(v, em + k)
+    return bad
+
+
+@njit(cache=True)
+def _packed_backward(diag, PM, PE, H, lfp, a, b, S, soff, sref, slo, shi, wlo, whi, mp, ep,
+                     post, xi, G, GE, negs):
+    """:func:`_ext_backward` (3 diagonals) on the compact alpha of :func:`_ext_forward`
+    (pack). post[a:b] must be zero on entry (only the windows are written). Returns False
+    as soon as a node whose alpha was kept only as a bound might carry posterior mass
+    >= tau (post[a:b] and xi are then partly written: the caller zeroes and discards
+    them and uses the exact stored alpha)."""
+    K = post.shape[1]
+    dmin = min(min(diag[0], diag[1]), diag[2])
+    dmax = max(max(diag[0], diag[1]), diag[2])
+    W = dmax - dmin
+    T = b - a
+    tau = TOTAL_DROP / (T * K)
+    inv_mp = 1.0 / mp
+    t = T - 1
+    clo = wlo[t]
+    chi = whi[t]
+    R = sref[t]
+    gM = G[t & 1]
+    gE = GE[t & 1]
+    for j in range(clo, chi):
+        if slo[t] <= j < shi[t]:
+            av = S[soff[t] + j - slo[t]]
+        else:
+            av = -1.0
+        if av >= 0.0:
+            post[a + t, j] = av * inv_mp * _pow2(R - ep)
+        elif _pow2(min(R + 1 - PACK_RANGE - ep, 0)) * inv_mp >= tau:
+            return False
+    lo, hi = _trim(post[a + t], clo, chi, tau)
+    for j in range(lo, hi):
+        p, k = _exp_ext(lfp[a + t, j])
+        keep = post[a + t, j] > 0.0 or (slo[t] <= j < shi[t]
+                                         and S[soff[t] + j - slo[t]] == 0.0)
+        gM[H + j] = p if keep else 0.0
+        gE[H + j] = k if keep else _ZE
+    _clear(gM, gE, H + min(clo, lo - W), H + lo)
+    _clear(gM, gE, H + hi, H + max(chi, hi + W))
+    for t in range(T - 2, -1, -1):
+        clo = max(wlo[t], lo - dmax)
+        chi = min(whi[t], hi - dmin)
+        if chi <= clo:                       # (cannot happen while P > 0)
+            lo = hi = 0
+            continue
+        rg = (t + 1) & 1
+        ro = t & 1
+        R = sref[t]
+        if t >= 2:                           # the rows two steps ahead (backwards)
+            for j in range(clo, chi, 8):
+                _prefetch(lfp, a + t - 2, j, 0)
+                _prefetch(post, a + t - 2, j, 1)
+        # [clo, chi) = bound-only part, stored part, bound-only part
+        m0 = min(max(clo, slo[t]), chi)
+        m1 = max(min(chi, shi[t]), m0)
+        bad = 0
+        if m0 > clo:
+            bad += _bwd_row3p(diag, PM, PE, G, GE, rg, negs, 0, R, lfp, a + t, clo, m0, H,
+                              inv_mp, ep, tau, ro, post, a + t, xi)
+        if m1 > m0:
+            bad += _bwd_row3p(diag, PM, PE, G, GE, rg, S, soff[t] + m0 - slo[t], R, lfp,
+                              a + t, m0, m1, H, inv_mp, ep, tau, ro, post, a + t, xi)
+        if chi > m1:
+            bad += _bwd_row3p(diag, PM, PE, G, GE, rg, negs, 0, R, lfp, a + t, m1, chi, H,
+                              inv_mp, ep, tau, ro, post, a + t, xi)
+        if bad:
+            return False
+        lo, hi = _trim(post[a + t], clo, chi, tau)
+        oM = G[ro]
+        oE = GE[ro]
+        _clear(oM, oE, H + min(clo, lo - W), H + lo)
+        _clear(oM, oE, H + hi, H + max(chi, hi + W))
+    return True
+
+
+# -- batch entry points ----------------------------------------------------------------------
+@njit(cache=True)
+def _max_len(offsets, s0, s1):
+    m = 0
+    for s in range(s0, s1):
+        if offsets[s + 1] - offsets[s] > m:
+            m = offsets[s + 1] - offsets[s]
+    return m
+
+
+@njit(cache=True)
+def _fb_chunk(lsp, plo, phi, diag, PM, PE, H, lfp, offsets, s0, s1, log_prob, post, xi):
+    """Sequences s0:s1, expected transitions added to xi (n, K). post must be zero on
+    entry (np.zeros: the kernels write the windows only). (A function of its own, not
+    the body of the prange: parfor lowering mishandles its conditional reallocation.)"""
+    K = lsp.shape[0]
+    KP = K + 2 * H
+    nd = diag.shape[0]
+    maxT = _max_len(offsets, s0, s1)
+    XM = np.zeros((2, KP))
+    XE = np.full((2, KP), _ZE, dtype=np.int64)
+    G = np.zeros((2, KP))
+    GE = np.full((2, KP), _ZE, dtype=np.int64)
+    wlo = np.empty(maxT, dtype=np.int64)
+    whi = np.empty(maxT, dtype=np.int64)
+    em = np.empty(KP, dtype=np.int64)
+    acc = np.empty(KP)
+    cb = np.empty(KP)
+    fast = nd == 3
+    # compact alpha: pages of S are touched only as far as the spans reach
+    S = np.empty(maxT * K if fast else 0)
+    soff = np.empty(maxT + 1, dtype=np.int64)
+    sref = np.empty(maxT, dtype=np.int64)
+    slo = np.empty(maxT, dtype=np.int64)
+    shi = np.empty(maxT, dtype=np.int64)
+    negs = np.full(K, -1.0)
+    xs = np.zeros((nd, K))
+    AM = np.zeros((0, KP))                 # exact (T, K) alpha: allocated when needed
+    AE = np.zeros((0, KP), dtype=np.int64)
+    for s in range(s0, s1):
+        a = offsets[s]
+        b = offsets[s + 1]
+        if fast:
+            lp, mp, ep = _ext_forward(lsp, plo, phi, diag, PM, PE, H, lfp, a, b, XM, XE,
+                                      False, wlo, whi, em, acc, True, S, soff, sref, slo,
+                                      shi)
+            log_prob[s] = lp
+            if lp == -np.inf:
+                post[a:b] = np.nan
+                continue
+            xs[:] = 0.0
+            if _packed_backward(diag, PM, PE, H, lfp, a, b, S, soff, sref, slo, shi, wlo,
+                                whi, mp, ep, post, xs, G, GE, negs):
+                xi += xs
+                continue
+            post[a:b] = 0.0                # a bound was not enough: exact alpha
+        if AM.shape[0] < maxT:
+            AM = np.zeros((maxT, KP))
+            AE = np.full((maxT, KP), _ZE, dtype=np.int64)
+        lp, mp, ep = _ext_forward(lsp, plo, phi, diag, PM, PE, H, lfp, a, b, AM, AE, True,
+                                  wlo, whi, em, acc, False, S, soff, sref, slo, shi)
+        log_prob[s] = lp
+        if lp == -np.inf:
+            post[a:b] = np.nan
+            continue
+        _ext_backward(diag, PM, PE, H, lfp, a, b, AM, AE, wlo, whi, mp, ep, post, xi, G,
+                      GE, em, acc, cb)
+
+
+@njit(cache=True, parallel=True)
+def _forward_backward(lsp, plo, phi, diag, PM, PE, H, lfp, offsets, bounds, log_prob, post,
+                      buf):
+    for c in prange(bounds.shape[0] - 1):
+        _fb_chunk(lsp, plo, phi, diag, PM, PE, H, lfp, offsets, bounds[c], bounds[c + 1],
+                  log_prob, post, buf[c])
+
+
+def _start_window(lsp):
+    """[lo, hi) of the states with a non-zero start probability ((0, 0) if none)."""
+    nz = np.flatnonzero(lsp > -np.inf)
+    return (int(nz[0]), int(nz[-1]) + 1) if len(nz) else (0, 0)
+
+
+def _xi_dense(band, xi_diag):
+    K = band.n_states
+    xi = np.zeros((K, K))
+    for o, d in enumerate(band.diag):
+        lo, hi = max(0, -d), min(K, K - d)
+        i = np.arange(lo, hi)
+        xi[i, i + d] = xi_diag[o, lo:hi]
+    return xi
+
+
+def forward_backward(log_startprob, band, log_frameprob, offsets):
+    """All sequences: (log_prob (S,), posteriors (N, K), xi_sum (K, K) dense)."""
+    lfp = np.ascontiguousarray(log_frameprob, dtype=np.float64)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    K = lfp.shape[1]
+    S = len(offsets) - 1
+    bounds = _chunks(offsets, _n_chunks())
+    diag, PM, PE, H = ext_form(band)
+    buf = np.zeros((len(bounds) - 1, len(diag), K))
+    log_prob = np.empty(S)
+    post = np.zeros(lfp.shape)           # (calloc: the kernel writes the windows only)
+    lsp = np.ascontiguousarray(log_startprob, dtype=np.float64)
+    plo, phi = _start_window(lsp)
+    if phi > plo:
+        _forward_backward(lsp, plo, phi, diag, PM, PE, H, lfp, offsets, bounds, log_prob,
+                          post, buf)
+    else:                                # no start state: every sequence has probability 0
+        log_prob[:] = -np.inf
+        post[:] = np.nan
+    xi = buf.sum(axis=0)[:len(band.diag)]
+    if not np.all(np.isfinite(log_prob)):
+        xi[:] = np.nan                   # on the support only, as the CSR kernels do
+    xi[band.log_prob == -np.inf] = 0.0   # (the kernel adds exact zeros there anyway)
+    return log_prob, post, _xi_dense(band, xi)
+
+
+@njit(cache=True, parallel=True)
+def _score(lsp, plo, phi, diag, PM, PE, H, lfp, offsets, bounds, log_prob):
+    K = lsp.shape[0]
+    KP = K + 2 * H
+    for c in prange(bounds.shape[0] - 1):
+        maxT = _max_len(offsets, bounds[c], bounds[c + 1])
+        AM = np.zeros((2, KP))
+        AE = np.full((2, KP), _ZE, dtype=np.int64)
+        wlo = np.empty(maxT, dtype=np.int64)
+        whi = np.empty(maxT, dtype=np.int64)
+        em = np.empty(KP, dtype=np.int64)
+        acc = np.empty(KP)
+        for s in range(bounds[c], bounds[c + 1]):
+            log_prob[s] = _ext_forward(lsp, plo, phi, diag, PM, PE, H, lfp, offsets[s],
+                                       offsets[s + 1], AM, AE, False, wlo, whi, em, acc,
+                                       False, acc, wlo, wlo, wlo, wlo)[0]
+
+
+def score(log_startprob, band, log_frameprob, offsets):
+    """Log-likelihood of each sequence, shape (S,), by the extended-exponent forward
+    recursion (exact whatever the dynamic range; no (T, K) storage)."""
+    lfp = np.ascontiguousarray(log_frameprob, dtype=np.float64)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    bounds = _chunks(offsets, _n_chunks())
+    out = np.empty(len(offsets) - 1)
+    lsp = np.ascontiguousarray(log_startprob, dtype=np.float64)
+    plo, phi = _start_window(lsp)
+    if phi <= plo:
+        out[:] = -np.inf
+        return out
+    diag, PM, PE, H = ext_form(band)
+    _score(lsp, plo, phi, diag, PM, PE, H, lfp, offsets, bounds, out)
+    return out
+
+
+@njit(cache=True, parallel=True)
+def _viterbi(lsp, diag, LP, lfp, offsets, bounds, log_prob, states):
+    K = lsp.shape[0]
+    nd = diag.shape[0]
+    for c in prange(bounds.shape[0] - 1):
+        maxT = _max_len(offsets, bounds[c], bounds[c + 1])
+        back = np.zeros((maxT, K), dtype=np.int64)
+        delta = np.empty(K)
+        best = np.empty(K)
+        for s in range(bounds[c], bounds[c + 1]):
+            a = offsets[s]
+            T = offsets[s + 1] - a
+            for k in range(K):
+                delta[k] = lsp[k] + lfp[a, k]
+            for t in range(1, T):
+                bt = back[t]
+                for k in range(K):
+                    best[k] = -np.inf
+                    bt[k] = 0
+                # diagonals by decreasing offset = incoming edges by increasing source
+                # state, so a strict '>' keeps the lowest source on ties, and a state
+                # with no finite candidate points to state 0 (as argmax over a dense
+                # column of -inf does in the oracle)
+                for o in range(nd - 1, -1, -1):
+                    d = diag[o]
+                    lo = LP[o]
+                    for i in range(max(0, -d), min(K, K - d)):
+                        j = i + d
+                        v = delta[i] + lo[i]
+                        if v > best[j]:
+                            best[j] = v
+                            bt[j] = i
+                for k in range(K):
+                    delta[k] = best[k] + lfp[a + t, k]
+            bk = 0
+            for k in range(1, K):
+                if delta[k] > delta[bk]:
+                    bk = k
+            log_prob[s] = delta[bk]
+            states[a + T - 1] = bk
+            for t in range(T - 1, 0, -1):
+                states[a + t - 1] = back[t, states[a + t]]
+
+
+def viterbi(log_startprob, band, log_frameprob, offsets):
+    """All sequences: (log_prob (S,), states (N,) int64); ties go to the lowest state."""
+    lfp = np.ascontiguousarray(log_frameprob, dtype=np.float64)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    bounds = _chunks(offsets, _n_chunks())
+    lp = np.empty(len(offsets) - 1)
+    states = np.empty(lfp.shape[0], dtype=np.int64)
+    _viterbi(np.ascontiguousarray(log_startprob, dtype=np.float64), band.diag, band.log_prob,
+             lfp, offsets, bounds, lp, states)
+    return lp, states
