@@ -354,3 +354,143 @@ def test_left_right_chain_where_scaling_would_drop_a_lagging_state(backend):
     np.testing.assert_allclose(lp, r_lp, rtol=1e-10)
     np.testing.assert_allclose(post, r_post, rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(xi, r_xi, rtol=1e-8, atol=1e-10)
+
+
+# ---------------------------------------------------------------------------
+# forward_backward_stats (the fit's fused E-step) against the reference posteriors
+# ---------------------------------------------------------------------------
+def _stats_from_reference(log_pi, log_A, lfp, offsets):
+    """(log_prob (S,), posteriors, xi_sum, start) of the reference; an empty sequence
+    (which the reference does not take) has log_prob 0."""
+    n = np.diff(offsets)
+    nz = n > 0
+    offs = np.concatenate(([0], np.cumsum(n[nz]))).astype(np.int64)
+    lp, post, xi = reference.forward_backward(log_pi, log_A, lfp, offs)
+    lp_all = np.zeros(len(n))
+    lp_all[nz] = lp
+    return lp_all, post, xi, post[offs[:-1]].sum(axis=0)
+
+
+def _left_right(K):
+    A = np.zeros((K, K))
+    for i in range(K):
+        for d in range(3):
+            if i + d < K:
+                A[i, i + d] = 1.0
+    A /= A.sum(axis=1, keepdims=True)
+    pi = np.zeros(K)
+    pi[0] = 1.0
+    return safe_log(pi), safe_log(A)
+
+
+# ragged lengths: empty, 1, 2, odd and even, more than one lockstep batch of 8
+STATS_LENGTHS = [[7], [1, 2, 3], [0, 5, 1, 12, 2, 9, 4, 33, 6, 2, 17, 0, 8, 3, 25, 1, 40]]
+
+
+@pytest.mark.parametrize("K", [1, 3, 8, 16, 33])
+@pytest.mark.parametrize("lengths", STATS_LENGTHS)
+@pytest.mark.parametrize("zeros", [False, True])
+def test_forward_backward_stats_categorical(K, lengths, zeros):
+    from tiedpgm.kernels import numba_cpu
+    rng = np.random.default_rng(K * 100 + len(lengths))
+    log_pi, log_A = random_model(rng, K, zeros)
+    n_sym = 5
+    log_table = np.log(rng.dirichlet(np.ones(n_sym), size=K).T)       # (n_sym, K)
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    sym = rng.integers(n_sym, size=offsets[-1])
+    lfp = log_table[sym]
+    r_lp, post, r_xi, r_start = _stats_from_reference(log_pi, log_A, lfp, offsets)
+    assert np.all(np.isfinite(r_lp))
+    res = numba_cpu.forward_backward_stats(log_pi, log_A, offsets, log_table=log_table,
+                                           symbols=sym, counts_symbols=sym, n_symbols=n_sym)
+    counts = np.zeros((K, n_sym))
+    for s in range(n_sym):
+        counts[:, s] = post[sym == s].sum(axis=0)
+    np.testing.assert_allclose(res["log_prob"], r_lp, rtol=RTOL)
+    np.testing.assert_allclose(res["xi_sum"], r_xi, rtol=RTOL, atol=1e-12)
+    np.testing.assert_allclose(res["start"], r_start, rtol=RTOL, atol=1e-12)
+    np.testing.assert_allclose(res["counts"], counts, rtol=RTOL, atol=1e-12)
+
+
+@pytest.mark.parametrize("K", [2, 8, 16, 33])
+@pytest.mark.parametrize("lengths", STATS_LENGTHS)
+@pytest.mark.parametrize("zeros", [False, True])
+def test_forward_backward_stats_diag_gaussian(K, lengths, zeros):
+    from tiedpgm.kernels import numba_cpu
+    rng = np.random.default_rng(K * 1000 + len(lengths))
+    log_pi, log_A = random_model(rng, K, zeros)
+    F, G = 3, max(1, K - 1)                       # one tie group shared by two states
+    means = rng.normal(size=(G, F)) * 2.0
+    var = rng.uniform(0.3, 2.0, size=(G, F))
+    slots = np.minimum(np.arange(K), G - 1)
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    X = rng.normal(size=(offsets[-1], F)) * 2.0
+    lfp = (-0.5 * (F * np.log(2 * np.pi) + np.log(var).sum(axis=1))[None, slots]
+           - 0.5 * (((X[:, None, :] - means[slots][None]) ** 2) / var[slots][None]).sum(axis=2))
+    r_lp, post, r_xi, r_start = _stats_from_reference(log_pi, log_A, lfp, offsets)
+    assert np.all(np.isfinite(r_lp))
+    res = numba_cpu.forward_backward_stats(log_pi, log_A, offsets, diag_X=X,
+                                           diag_params=(means, var, slots))
+    np.testing.assert_allclose(res["log_prob"], r_lp, rtol=RTOL)
+    np.testing.assert_allclose(res["xi_sum"], r_xi, rtol=RTOL, atol=1e-12)
+    np.testing.assert_allclose(res["start"], r_start, rtol=RTOL, atol=1e-12)
+    np.testing.assert_allclose(res["sum_w"], post.sum(axis=0), rtol=RTOL, atol=1e-12)
+    np.testing.assert_allclose(res["sum_x"], post.T @ X, rtol=RTOL, atol=1e-10)
+    np.testing.assert_allclose(res["sum_xx"], post.T @ X ** 2, rtol=RTOL, atol=1e-10)
+
+
+@pytest.mark.parametrize("K", [12, 40])
+def test_forward_backward_stats_left_right_log_space_lanes(K):
+    """Left-right chains with peaked frames: some lanes of a lockstep batch go to the
+    log-space fallback, the others stay scaled; statistics must still be the oracle's."""
+    from tiedpgm.kernels import numba_cpu
+    rng = np.random.default_rng(K)
+    log_pi, log_A = _left_right(K)
+    n_sym = 30
+    log_table = 10.0 * rng.normal(size=(n_sym, K))
+    lengths = [600, 3, 450, 41, 1, 500, 77, 2, 300, 620]
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    sym = rng.integers(n_sym, size=offsets[-1])
+    lfp = log_table[sym]
+    r_lp, post, r_xi, r_start = _stats_from_reference(log_pi, log_A, lfp, offsets)
+    res = numba_cpu.forward_backward_stats(log_pi, log_A, offsets, log_table=log_table,
+                                           symbols=sym, counts_symbols=sym, n_symbols=n_sym)
+    counts = np.zeros((K, n_sym))
+    for s in range(n_sym):
+        counts[:, s] = post[sym == s].sum(axis=0)
+    np.testing.assert_allclose(res["log_prob"], r_lp, rtol=1e-10)
+    np.testing.assert_allclose(res["xi_sum"], r_xi, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(res["start"], r_start, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(res["counts"], counts, rtol=1e-8, atol=1e-10)
+
+
+def test_log_space_fallback_of_a_sparse_left_right_chain():
+    """The benchmark's sparse case on the dense kernels: far-away Gaussian frames flush to
+    zero, every sequence takes the log-space fallback, which runs over the finite entries
+    of log_transmat only; results must be the oracle's."""
+    from tiedpgm.kernels import numba_cpu
+    rng = np.random.default_rng(3)
+    K = 96
+    A = np.zeros((K, K))
+    for i in range(K):
+        A[i, i:min(i + 3, K)] = rng.uniform(0.2, 1.0, min(3, K - i))
+    A /= A.sum(axis=1, keepdims=True)
+    log_pi, log_A = safe_log(np.full(K, 1.0 / K)), safe_log(A)
+    means = np.linspace(-20, 20, K)
+    lengths = [150, 1, 90, 0, 200]
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    X = np.concatenate([np.sort(rng.choice(means, n)) + rng.normal(scale=0.5, size=n)
+                        for n in lengths])
+    lfp = -0.5 * np.log(2 * np.pi) - 0.5 * (X[:, None] - means[None]) ** 2
+    r_lp, r_post, r_xi, _ = _stats_from_reference(log_pi, log_A, lfp, offsets)
+    lp, post, xi = numba_cpu.forward_backward(log_pi, log_A, lfp, offsets)
+    np.testing.assert_allclose(lp, r_lp, rtol=1e-10)
+    np.testing.assert_allclose(post, r_post, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(xi, r_xi, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(numba_cpu.score(log_pi, log_A, lfp, offsets), r_lp, rtol=1e-10)
+    res = numba_cpu.forward_backward_stats(log_pi, log_A, offsets, diag_X=X[:, None],
+                                           diag_params=(means[:, None], np.ones((K, 1)),
+                                                        np.arange(K)))
+    np.testing.assert_allclose(res["log_prob"], r_lp, rtol=1e-10)
+    np.testing.assert_allclose(res["xi_sum"], r_xi, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(res["sum_x"][:, 0], r_post.T @ X, rtol=1e-8, atol=1e-10)

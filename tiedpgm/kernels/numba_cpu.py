@@ -20,10 +20,17 @@ For K <= ``_SOA_MAX_K`` it runs :func:`_scaled_fb_soa`: the batch of ``_BATCH``
 sequences is laid out as structure of arrays (alpha and frames (T, K, _BATCH)), so the
 per-step arithmetic (products, scale factors, normalisation, emission statistics)
 runs across sequences in vector lanes; every sequence keeps its own order of
-operations, so the results are bitwise those of :func:`_scaled_fb_batch`. Its loops
-over lanes are written out (loads, then stores) because numba cannot tell LLVM that
-arrays do not alias, and it is compiled with the SLP vectoriser on
-(:func:`_slp_vectorize`).
+operations, so the results are those of :func:`_scaled_fb_batch` up to fused
+multiply-adds: the lane kernels are compiled with ``fastmath={'contract'}`` (a product
+and the sum it feeds may round once instead of twice; nothing is reassociated, no other
+fast-math licence). Its loops over lanes are written out (loads, then stores) because
+numba cannot tell LLVM that arrays do not alias, and it is compiled with the SLP
+vectoriser on (:func:`_slp_vectorize`). The expected transitions are summed inside the
+lane kernel, per lane, as a rank-one update of a (K, K, _BATCH) accumulator at the end
+of each backward step (no per-lane transposes and no BLAS call per sequence, which
+together cost ~35% of a K=16 E-step), and this update and the diagonal-Gaussian
+statistics take two steps per pass over their accumulators (half the loads and
+stores).
 
 Implementation note: hot loops index rows (``M[r, k]``) instead of taking row views
 (``M[r]``): every view costs two atomic reference-count updates in numba, which
@@ -43,15 +50,21 @@ probability zero, or one frame spans more than ~645 nats between states that mat
 that sequence is redone in log space, so the result is the reference's: ``log_prob =
 -inf`` with NaN posteriors (and a NaN ``xi_sum``) for a sequence of probability zero,
 otherwise the exact answer. Like every scaled implementation, frames more than 708
-nats below their row maximum count as zero.
+nats below their row maximum count as zero. The log-space recursions sum over the
+finite entries of the log transition matrix only (:func:`_finite_lists`: a structural
+zero adds exactly 0, so the result is the same bit for bit), so the fallback of a
+sparse left-right chain costs O(nnz) exps per step, not O(K**2) (K=512 with 3 entries
+per row: ~100x faster).
 
 Per step the cost is two K x K vector-matrix products (forward with the transition
 matrix, backward with its transpose, both as contiguous ``axpy`` loops that LLVM
-vectorises without reassociating sums -- no fastmath), one vectorised ``exp`` row and
-O(K) normalisations. Expected transition counts are not accumulated per step: the
-backward pass keeps ``alpha_t / g_t`` and ``w_{t+1} = b_{t+1} * beta_{t+1}`` and xi of
-a whole sequence is ``A * (alpha/g)[:-1].T @ w[1:]``, one BLAS matrix product (BLAS is
-held to one thread while numba's threads run). Memory is O(T K) per sequence.
+vectorises without reassociating sums -- no fastmath beyond the contraction above),
+one vectorised ``exp`` row and O(K) normalisations. Expected transition counts are not
+accumulated per step in :func:`_scaled_fb_batch`: the backward pass keeps
+``alpha_t / g_t`` and ``w_{t+1} = b_{t+1} * beta_{t+1}`` and xi of a whole sequence is
+``A * (alpha/g)[:-1].T @ w[1:]``, one BLAS matrix product (BLAS is held to one thread
+while numba's threads run); the lane kernel sums the same outer products in the lanes
+(see above) and multiplies by ``A`` once at the end. Memory is O(T K) per sequence.
 
 Viterbi is max-plus in log space with ties broken towards the lowest state index
 (``np.argmax`` semantics), so paths equal the reference exactly.
@@ -182,6 +195,10 @@ _GUARD_MIN_TRANSITION = 1e-100
 _LOSS = 1e-280
 _FLUSH = 1e-200
 
+# the lane kernels let LLVM fuse a product and the sum it feeds into one multiply-add
+# (one rounding instead of two); no other fast-math licence (no reassociation)
+_CONTRACT = {"contract"}
+
 
 @njit(cache=True)
 def _needs_guard(A):
@@ -279,10 +296,49 @@ def _n_chunks(offsets):
 # forward-backward
 # ---------------------------------------------------------------------------
 @njit(cache=True)
+def _finite_lists(log_A):
+    """Where ``log_A`` is finite, by column and by row: ``(cptr, cidx, rptr, ridx)``;
+    column ``j`` holds rows ``cidx[cptr[j]:cptr[j + 1]]`` (ascending), row ``i`` columns
+    ``ridx[rptr[i]:rptr[i + 1]]``. The log-space loops run over these only: a structural
+    zero adds ``exp(-inf) = 0`` exactly and never wins a maximum, so skipping it changes
+    no bit of the result, and a sparse (e.g. left-right) matrix costs O(nnz) per step
+    instead of O(K**2) exps."""
+    K = log_A.shape[0]
+    nnz = 0
+    for i in range(K):
+        for j in range(K):
+            if log_A[i, j] > -np.inf:
+                nnz += 1
+    cptr = np.zeros(K + 1, dtype=np.int64)
+    cidx = np.empty(nnz, dtype=np.int64)
+    rptr = np.zeros(K + 1, dtype=np.int64)
+    ridx = np.empty(nnz, dtype=np.int64)
+    q = 0
+    for j in range(K):
+        for i in range(K):
+            if log_A[i, j] > -np.inf:
+                cidx[q] = i
+                q += 1
+        cptr[j + 1] = q
+    q = 0
+    for i in range(K):
+        for j in range(K):
+            if log_A[i, j] > -np.inf:
+                ridx[q] = j
+                q += 1
+        rptr[i + 1] = q
+    return cptr, cidx, rptr, ridx
+
+
+@njit(cache=True)
 def _log_fb_seq(log_pi, log_A, lfp, a, b, post, xi_acc):
-    """Log-space forward-backward of rows a:b (fallback). Adds xi into ``xi_acc``."""
+    """Log-space forward-backward of rows a:b (fallback). Adds xi into ``xi_acc``.
+
+    Sums run over the finite entries of ``log_A`` only (:func:`_finite_lists`; the
+    same result, bit for bit, as over all of them)."""
     T = b - a
     K = lfp.shape[1]
+    cptr, cidx, rptr, ridx = _finite_lists(log_A)
     la = np.empty((T, K))
     for k in range(K):
         la[0, k] = log_pi[k] + lfp[a, k]
@@ -290,7 +346,8 @@ def _log_fb_seq(log_pi, log_A, lfp, a, b, post, xi_acc):
     for t in range(1, T):
         for j in range(K):
             m = -np.inf
-            for i in range(K):
+            for q in range(cptr[j], cptr[j + 1]):
+                i = cidx[q]
                 v = la[t - 1, i] + log_A[i, j]
                 if v > m:
                     m = v
@@ -298,7 +355,8 @@ def _log_fb_seq(log_pi, log_A, lfp, a, b, post, xi_acc):
                 la[t, j] = -np.inf
                 continue
             acc = 0.0
-            for i in range(K):
+            for q in range(cptr[j], cptr[j + 1]):
+                i = cidx[q]
                 acc += math.exp(la[t - 1, i] + log_A[i, j] - m)
             la[t, j] = m + math.log(acc) + lfp[a + t, j]
     m = -np.inf
@@ -338,11 +396,13 @@ def _log_fb_seq(log_pi, log_A, lfp, a, b, post, xi_acc):
         for j in range(K):
             tmp[j] = lfp[a + t, j] + lb[j] - log_prob
         for i in range(K):
-            for j in range(K):
+            for q in range(rptr[i], rptr[i + 1]):
+                j = ridx[q]
                 xi_acc[i, j] += math.exp(la[t - 1, i] + log_A[i, j] + tmp[j])
         for i in range(K):
             m = -np.inf
-            for j in range(K):
+            for q in range(rptr[i], rptr[i + 1]):
+                j = ridx[q]
                 v = log_A[i, j] + tmp[j]
                 if v > m:
                     m = v
@@ -350,7 +410,8 @@ def _log_fb_seq(log_pi, log_A, lfp, a, b, post, xi_acc):
                 nb[i] = -np.inf
                 continue
             acc = 0.0
-            for j in range(K):
+            for q in range(rptr[i], rptr[i + 1]):
+                j = ridx[q]
                 acc += math.exp(log_A[i, j] + tmp[j] - m)
             nb[i] = m + math.log(acc) + log_prob
         for k in range(K):
@@ -756,25 +817,30 @@ _BATCH = 8
 _SOA_MAX_K = 32
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=_CONTRACT)
 def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gslots,
-                   starts, lens, fS, aS, at, wt, guard, log_prob, ok, sink, sym, X,
+                   starts, lens, fS, aS, xacc, guard, log_prob, ok, sink, sym, X,
                    cnt, sw, sx, sxx, start, bufc):
     """:func:`_scaled_fb_batch` with the batch laid out as structure of arrays.
 
     Lane ``b`` (of ``_BATCH``) holds one sequence; ``fS``/``aS`` are (T_max, K, _BATCH),
     so every per-step loop (vector-matrix products, scale factors, exp row,
     normalisation, statistics) runs innermost over the lanes with unit stride and
-    vectorises without reordering any one sequence's arithmetic: each lane does exactly
-    the operations of :func:`_scaled_fb_seq` in the same order (bitwise the same
-    posteriors and statistics). Lanes whose sequence has not started its backward pass
+    vectorises without reordering any one sequence's arithmetic: each lane does the
+    operations of :func:`_scaled_fb_seq` in the same order, except that a product
+    followed by a sum may be one fused multiply-add (``fastmath={'contract'}``, one
+    rounding instead of two; nothing is reassociated). Lanes whose sequence has not started its backward pass
     yet, has ended, has failed (``ok`` False) or is empty run on benign values (frame
     row of ones, alpha 1/K, beta ones) whose results are discarded.
 
+    A table source (``fmode`` _FRAMES_TABLE) comes as ``etab`` (K, R), the exponentiated
+    table transposed (:func:`_scaled_fb_batch` takes it as (R, K)).
+
     Accumulators: ``cnt`` (_BATCH, n_sym, K), ``sw`` (K, _BATCH), ``sx``/``sxx``
     (F, K, _BATCH), ``start`` (K, _BATCH), all zeroed here. ``bufc`` (K, K) receives
-    sum_t outer(alpha_t / g_t, w_{t+1}) of every good lane, in lane order (``at``/``wt``
-    (_BATCH, >= T_max, K) receive those rows per lane during the backward pass).
+    sum_t outer(alpha_t / g_t, w_{t+1}) of every good lane, in lane order; the sum is
+    kept per lane in ``xacc`` (K, K, _BATCH) as each backward step ends (a rank-one
+    update across the lanes: no per-lane transposes, no BLAS call per sequence).
     """
     L = _BATCH
     K = aS.shape[1]
@@ -795,6 +861,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         sx[:] = 0.0
         sxx[:] = 0.0
     start[:] = 0.0
+    xacc[:] = 0.0
+    cmask = np.zeros(L)
+    pmask = np.zeros(L)
+    pend = False
+    xi_mode = 0
+    rsel = np.zeros(L, dtype=np.int64)
+    pxv = np.zeros((F, L))
+    pgam = np.zeros((K, L))
     act = np.zeros(L, dtype=np.bool_)
     live = np.zeros(L, dtype=np.bool_)
     prod = np.ones(L)
@@ -814,7 +888,10 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             act[b] = ok[b] and t < lens[b]
         # ---- frames: log rows into lrow (K, L), maxima into mrow
         if fmode == _FRAMES_TABLE:
+            # ``etab`` is the exponentiated table transposed, (K, R): the lanes' rows are
+            # read as columns (loads), not stored one lane at a time (strided stores)
             for b in range(L):
+                rsel[b] = 0
                 if act[b]:
                     fr = ridx[starts[b] + t]
                     mrow[b] = emax[fr]
@@ -822,8 +899,33 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                         ok[b] = False
                         act[b] = False
                         continue
-                    for k in range(K):
-                        fS[t, k, b] = etab[fr, k]
+                    rsel[b] = fr
+            if etab.shape[1] > 0:
+                r0 = rsel[0]
+                r1 = rsel[1]
+                r2 = rsel[2]
+                r3 = rsel[3]
+                r4 = rsel[4]
+                r5 = rsel[5]
+                r6 = rsel[6]
+                r7 = rsel[7]
+                for k in range(K):
+                    v0 = etab[k, r0]
+                    v1 = etab[k, r1]
+                    v2 = etab[k, r2]
+                    v3 = etab[k, r3]
+                    v4 = etab[k, r4]
+                    v5 = etab[k, r5]
+                    v6 = etab[k, r6]
+                    v7 = etab[k, r7]
+                    fS[t, k, 0] = v0
+                    fS[t, k, 1] = v1
+                    fS[t, k, 2] = v2
+                    fS[t, k, 3] = v3
+                    fS[t, k, 4] = v4
+                    fS[t, k, 5] = v5
+                    fS[t, k, 6] = v6
+                    fS[t, k, 7] = v7
         else:
             if fmode == _FRAMES_DIAG:
                 for b in range(L):
@@ -834,45 +936,37 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                     else:
                         for f in range(F):
                             xv[f, b] = 0.0
+                # per group, the sum over features in registers (f ascending, as in
+                # _gauss_row): no load and store of gacc per feature
                 for g in range(G):
-                    for b in range(L):
-                        gacc[g, b] = 0.0
-                for f in range(F):
-                    x0 = xv[f, 0]
-                    x1 = xv[f, 1]
-                    x2 = xv[f, 2]
-                    x3 = xv[f, 3]
-                    x4 = xv[f, 4]
-                    x5 = xv[f, 5]
-                    x6 = xv[f, 6]
-                    x7 = xv[f, 7]
-                    for g in range(G):
+                    a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = 0.0
+                    for f in range(F):
                         gm = gmT[f, g]
                         gp = gpT[f, g]
-                        d0 = x0 - gm
-                        d1 = x1 - gm
-                        d2 = x2 - gm
-                        d3 = x3 - gm
-                        d4 = x4 - gm
-                        d5 = x5 - gm
-                        d6 = x6 - gm
-                        d7 = x7 - gm
-                        a0 = gacc[g, 0] + d0 * d0 * gp
-                        a1 = gacc[g, 1] + d1 * d1 * gp
-                        a2 = gacc[g, 2] + d2 * d2 * gp
-                        a3 = gacc[g, 3] + d3 * d3 * gp
-                        a4 = gacc[g, 4] + d4 * d4 * gp
-                        a5 = gacc[g, 5] + d5 * d5 * gp
-                        a6 = gacc[g, 6] + d6 * d6 * gp
-                        a7 = gacc[g, 7] + d7 * d7 * gp
-                        gacc[g, 0] = a0
-                        gacc[g, 1] = a1
-                        gacc[g, 2] = a2
-                        gacc[g, 3] = a3
-                        gacc[g, 4] = a4
-                        gacc[g, 5] = a5
-                        gacc[g, 6] = a6
-                        gacc[g, 7] = a7
+                        d0 = xv[f, 0] - gm
+                        d1 = xv[f, 1] - gm
+                        d2 = xv[f, 2] - gm
+                        d3 = xv[f, 3] - gm
+                        d4 = xv[f, 4] - gm
+                        d5 = xv[f, 5] - gm
+                        d6 = xv[f, 6] - gm
+                        d7 = xv[f, 7] - gm
+                        a0 += d0 * d0 * gp
+                        a1 += d1 * d1 * gp
+                        a2 += d2 * d2 * gp
+                        a3 += d3 * d3 * gp
+                        a4 += d4 * d4 * gp
+                        a5 += d5 * d5 * gp
+                        a6 += d6 * d6 * gp
+                        a7 += d7 * d7 * gp
+                    gacc[g, 0] = a0
+                    gacc[g, 1] = a1
+                    gacc[g, 2] = a2
+                    gacc[g, 3] = a3
+                    gacc[g, 4] = a4
+                    gacc[g, 5] = a5
+                    gacc[g, 6] = a6
+                    gacc[g, 7] = a7
                 for k in range(K):
                     q = gslots[k]
                     cq = gconst[q]
@@ -1169,11 +1263,25 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 for k in range(K):
                     beta[k, b] = 1.0
                     gam[k, b] = 0.0
-            else:
-                # this lane's alpha_t / g_t and w_{t+1}, row-major for the xi product
-                for k in range(K):
-                    at[b, t, k] = aS[t, k, b]
-                    wt[b, t, k] = fS[t + 1, k, b]
+        # expected transitions: xacc[i, j, b] += (alpha_t(i) / g_t) w_{t+1}(j) for the
+        # live lanes (the others add zero; a lane that failed is dropped at the end, so a
+        # NaN it may hold goes nowhere), two steps per pass over xacc (half the loads and
+        # stores); a step waits in ``pmask`` for the next one
+        # (the diagonal-Gaussian sink below pairs its steps the same way)
+        for b in range(L):
+            cmask[b] = 1.0 if live[b] else 0.0
+        if pend:
+            _xi_two_steps(xacc, aS, fS, t, cmask, pmask)
+            pend = False
+            xi_mode = 2
+        elif t == 0:
+            _xi_one_step(xacc, aS, fS, t, cmask)
+            xi_mode = 1
+        else:
+            for b in range(L):
+                pmask[b] = cmask[b]
+            pend = True
+            xi_mode = 0
         if sink == _SINK_COUNTS:
             for b in range(L):
                 if live[b]:
@@ -1207,77 +1315,284 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 sw[k, 5] = w5
                 sw[k, 6] = w6
                 sw[k, 7] = w7
-            for f in range(F):
-                x0 = xv[f, 0]
-                x1 = xv[f, 1]
-                x2 = xv[f, 2]
-                x3 = xv[f, 3]
-                x4 = xv[f, 4]
-                x5 = xv[f, 5]
-                x6 = xv[f, 6]
-                x7 = xv[f, 7]
-                q0 = x0 * x0
-                q1 = x1 * x1
-                q2 = x2 * x2
-                q3 = x3 * x3
-                q4 = x4 * x4
-                q5 = x5 * x5
-                q6 = x6 * x6
-                q7 = x7 * x7
+            if xi_mode == 2:
+                _diag_two_steps(sx, sxx, xv, gam, pxv, pgam)
+            elif xi_mode == 1:
+                _diag_one_step(sx, sxx, xv, gam)
+            else:
+                for f in range(F):
+                    for b in range(L):
+                        pxv[f, b] = xv[f, b]
                 for k in range(K):
-                    g0 = gam[k, 0]
-                    g1 = gam[k, 1]
-                    g2 = gam[k, 2]
-                    g3 = gam[k, 3]
-                    g4 = gam[k, 4]
-                    g5 = gam[k, 5]
-                    g6 = gam[k, 6]
-                    g7 = gam[k, 7]
-                    u0 = sx[f, k, 0] + g0 * x0
-                    u1 = sx[f, k, 1] + g1 * x1
-                    u2 = sx[f, k, 2] + g2 * x2
-                    u3 = sx[f, k, 3] + g3 * x3
-                    u4 = sx[f, k, 4] + g4 * x4
-                    u5 = sx[f, k, 5] + g5 * x5
-                    u6 = sx[f, k, 6] + g6 * x6
-                    u7 = sx[f, k, 7] + g7 * x7
-                    v0 = sxx[f, k, 0] + g0 * q0
-                    v1 = sxx[f, k, 1] + g1 * q1
-                    v2 = sxx[f, k, 2] + g2 * q2
-                    v3 = sxx[f, k, 3] + g3 * q3
-                    v4 = sxx[f, k, 4] + g4 * q4
-                    v5 = sxx[f, k, 5] + g5 * q5
-                    v6 = sxx[f, k, 6] + g6 * q6
-                    v7 = sxx[f, k, 7] + g7 * q7
-                    sx[f, k, 0] = u0
-                    sx[f, k, 1] = u1
-                    sx[f, k, 2] = u2
-                    sx[f, k, 3] = u3
-                    sx[f, k, 4] = u4
-                    sx[f, k, 5] = u5
-                    sx[f, k, 6] = u6
-                    sx[f, k, 7] = u7
-                    sxx[f, k, 0] = v0
-                    sxx[f, k, 1] = v1
-                    sxx[f, k, 2] = v2
-                    sxx[f, k, 3] = v3
-                    sxx[f, k, 4] = v4
-                    sxx[f, k, 5] = v5
-                    sxx[f, k, 6] = v6
-                    sxx[f, k, 7] = v7
+                    for b in range(L):
+                        pgam[k, b] = gam[k, b]
         if t == 0:
             for b in range(L):
                 if live[b]:
                     for k in range(K):
                         start[k, b] = gam[k, b]
-    # ---- expected transitions: one matrix product per good sequence, in lane order
+    # ---- expected transitions of the good sequences, in lane order
     for b in range(L):
-        T = lens[b]
-        if ok[b] and T > 1:
-            bufc += np.dot(at[b, :T - 1].T, wt[b, :T - 1])
+        if ok[b] and lens[b] > 1:
+            for i in range(K):
+                for j in range(K):
+                    bufc[i, j] += xacc[i, j, b]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", fastmath=_CONTRACT)
+def _diag_one_step(sx, sxx, xv, gam):
+    """``sx[f, k, b] += gam[k, b] xv[f, b]``, ``sxx[f, k, b] += gam[k, b] xv[f, b]**2``
+    (lanes written out)."""
+    F = sx.shape[0]
+    K = sx.shape[1]
+    for f in range(F):
+        x0 = xv[f, 0]
+        x1 = xv[f, 1]
+        x2 = xv[f, 2]
+        x3 = xv[f, 3]
+        x4 = xv[f, 4]
+        x5 = xv[f, 5]
+        x6 = xv[f, 6]
+        x7 = xv[f, 7]
+        q0 = x0 * x0
+        q1 = x1 * x1
+        q2 = x2 * x2
+        q3 = x3 * x3
+        q4 = x4 * x4
+        q5 = x5 * x5
+        q6 = x6 * x6
+        q7 = x7 * x7
+        for k in range(K):
+            g0 = gam[k, 0]
+            g1 = gam[k, 1]
+            g2 = gam[k, 2]
+            g3 = gam[k, 3]
+            g4 = gam[k, 4]
+            g5 = gam[k, 5]
+            g6 = gam[k, 6]
+            g7 = gam[k, 7]
+            u0 = sx[f, k, 0] + g0 * x0
+            u1 = sx[f, k, 1] + g1 * x1
+            u2 = sx[f, k, 2] + g2 * x2
+            u3 = sx[f, k, 3] + g3 * x3
+            u4 = sx[f, k, 4] + g4 * x4
+            u5 = sx[f, k, 5] + g5 * x5
+            u6 = sx[f, k, 6] + g6 * x6
+            u7 = sx[f, k, 7] + g7 * x7
+            v0 = sxx[f, k, 0] + g0 * q0
+            v1 = sxx[f, k, 1] + g1 * q1
+            v2 = sxx[f, k, 2] + g2 * q2
+            v3 = sxx[f, k, 3] + g3 * q3
+            v4 = sxx[f, k, 4] + g4 * q4
+            v5 = sxx[f, k, 5] + g5 * q5
+            v6 = sxx[f, k, 6] + g6 * q6
+            v7 = sxx[f, k, 7] + g7 * q7
+            sx[f, k, 0] = u0
+            sx[f, k, 1] = u1
+            sx[f, k, 2] = u2
+            sx[f, k, 3] = u3
+            sx[f, k, 4] = u4
+            sx[f, k, 5] = u5
+            sx[f, k, 6] = u6
+            sx[f, k, 7] = u7
+            sxx[f, k, 0] = v0
+            sxx[f, k, 1] = v1
+            sxx[f, k, 2] = v2
+            sxx[f, k, 3] = v3
+            sxx[f, k, 4] = v4
+            sxx[f, k, 5] = v5
+            sxx[f, k, 6] = v6
+            sxx[f, k, 7] = v7
+
+
+@njit(cache=True, inline="always", fastmath=_CONTRACT)
+def _diag_two_steps(sx, sxx, xv, gam, pxv, pgam):
+    """:func:`_diag_one_step` for the previous step (``pxv``, ``pgam``), then this one,
+    in one pass over ``sx``/``sxx``."""
+    F = sx.shape[0]
+    K = sx.shape[1]
+    for f in range(F):
+        x0 = xv[f, 0]
+        x1 = xv[f, 1]
+        x2 = xv[f, 2]
+        x3 = xv[f, 3]
+        x4 = xv[f, 4]
+        x5 = xv[f, 5]
+        x6 = xv[f, 6]
+        x7 = xv[f, 7]
+        y0 = pxv[f, 0]
+        y1 = pxv[f, 1]
+        y2 = pxv[f, 2]
+        y3 = pxv[f, 3]
+        y4 = pxv[f, 4]
+        y5 = pxv[f, 5]
+        y6 = pxv[f, 6]
+        y7 = pxv[f, 7]
+        q0 = x0 * x0
+        q1 = x1 * x1
+        q2 = x2 * x2
+        q3 = x3 * x3
+        q4 = x4 * x4
+        q5 = x5 * x5
+        q6 = x6 * x6
+        q7 = x7 * x7
+        r0 = y0 * y0
+        r1 = y1 * y1
+        r2 = y2 * y2
+        r3 = y3 * y3
+        r4 = y4 * y4
+        r5 = y5 * y5
+        r6 = y6 * y6
+        r7 = y7 * y7
+        for k in range(K):
+            g0 = gam[k, 0]
+            g1 = gam[k, 1]
+            g2 = gam[k, 2]
+            g3 = gam[k, 3]
+            g4 = gam[k, 4]
+            g5 = gam[k, 5]
+            g6 = gam[k, 6]
+            g7 = gam[k, 7]
+            h0 = pgam[k, 0]
+            h1 = pgam[k, 1]
+            h2 = pgam[k, 2]
+            h3 = pgam[k, 3]
+            h4 = pgam[k, 4]
+            h5 = pgam[k, 5]
+            h6 = pgam[k, 6]
+            h7 = pgam[k, 7]
+            u0 = (sx[f, k, 0] + h0 * y0) + g0 * x0
+            u1 = (sx[f, k, 1] + h1 * y1) + g1 * x1
+            u2 = (sx[f, k, 2] + h2 * y2) + g2 * x2
+            u3 = (sx[f, k, 3] + h3 * y3) + g3 * x3
+            u4 = (sx[f, k, 4] + h4 * y4) + g4 * x4
+            u5 = (sx[f, k, 5] + h5 * y5) + g5 * x5
+            u6 = (sx[f, k, 6] + h6 * y6) + g6 * x6
+            u7 = (sx[f, k, 7] + h7 * y7) + g7 * x7
+            v0 = (sxx[f, k, 0] + h0 * r0) + g0 * q0
+            v1 = (sxx[f, k, 1] + h1 * r1) + g1 * q1
+            v2 = (sxx[f, k, 2] + h2 * r2) + g2 * q2
+            v3 = (sxx[f, k, 3] + h3 * r3) + g3 * q3
+            v4 = (sxx[f, k, 4] + h4 * r4) + g4 * q4
+            v5 = (sxx[f, k, 5] + h5 * r5) + g5 * q5
+            v6 = (sxx[f, k, 6] + h6 * r6) + g6 * q6
+            v7 = (sxx[f, k, 7] + h7 * r7) + g7 * q7
+            sx[f, k, 0] = u0
+            sx[f, k, 1] = u1
+            sx[f, k, 2] = u2
+            sx[f, k, 3] = u3
+            sx[f, k, 4] = u4
+            sx[f, k, 5] = u5
+            sx[f, k, 6] = u6
+            sx[f, k, 7] = u7
+            sxx[f, k, 0] = v0
+            sxx[f, k, 1] = v1
+            sxx[f, k, 2] = v2
+            sxx[f, k, 3] = v3
+            sxx[f, k, 4] = v4
+            sxx[f, k, 5] = v5
+            sxx[f, k, 6] = v6
+            sxx[f, k, 7] = v7
+
+
+@njit(cache=True, inline="always", fastmath=_CONTRACT)
+def _xi_one_step(xacc, aS, fS, t, m):
+    """``xacc[i, j, b] += aS[t, i, b] m[b] fS[t + 1, j, b]`` (lanes written out)."""
+    K = xacc.shape[0]
+    m0 = m[0]
+    m1 = m[1]
+    m2 = m[2]
+    m3 = m[3]
+    m4 = m[4]
+    m5 = m[5]
+    m6 = m[6]
+    m7 = m[7]
+    for i in range(K):
+        a0 = aS[t, i, 0] * m0
+        a1 = aS[t, i, 1] * m1
+        a2 = aS[t, i, 2] * m2
+        a3 = aS[t, i, 3] * m3
+        a4 = aS[t, i, 4] * m4
+        a5 = aS[t, i, 5] * m5
+        a6 = aS[t, i, 6] * m6
+        a7 = aS[t, i, 7] * m7
+        for j in range(K):
+            u0 = xacc[i, j, 0] + a0 * fS[t + 1, j, 0]
+            u1 = xacc[i, j, 1] + a1 * fS[t + 1, j, 1]
+            u2 = xacc[i, j, 2] + a2 * fS[t + 1, j, 2]
+            u3 = xacc[i, j, 3] + a3 * fS[t + 1, j, 3]
+            u4 = xacc[i, j, 4] + a4 * fS[t + 1, j, 4]
+            u5 = xacc[i, j, 5] + a5 * fS[t + 1, j, 5]
+            u6 = xacc[i, j, 6] + a6 * fS[t + 1, j, 6]
+            u7 = xacc[i, j, 7] + a7 * fS[t + 1, j, 7]
+            xacc[i, j, 0] = u0
+            xacc[i, j, 1] = u1
+            xacc[i, j, 2] = u2
+            xacc[i, j, 3] = u3
+            xacc[i, j, 4] = u4
+            xacc[i, j, 5] = u5
+            xacc[i, j, 6] = u6
+            xacc[i, j, 7] = u7
+
+
+@njit(cache=True, inline="always", fastmath=_CONTRACT)
+def _xi_two_steps(xacc, aS, fS, t, m, pm):
+    """:func:`_xi_one_step` for step ``t + 1`` (mask ``pm``), then step ``t`` (mask ``m``),
+    in one pass over ``xacc``."""
+    K = xacc.shape[0]
+    m0 = m[0]
+    m1 = m[1]
+    m2 = m[2]
+    m3 = m[3]
+    m4 = m[4]
+    m5 = m[5]
+    m6 = m[6]
+    m7 = m[7]
+    p0 = pm[0]
+    p1 = pm[1]
+    p2 = pm[2]
+    p3 = pm[3]
+    p4 = pm[4]
+    p5 = pm[5]
+    p6 = pm[6]
+    p7 = pm[7]
+    for i in range(K):
+        a0 = aS[t, i, 0] * m0
+        a1 = aS[t, i, 1] * m1
+        a2 = aS[t, i, 2] * m2
+        a3 = aS[t, i, 3] * m3
+        a4 = aS[t, i, 4] * m4
+        a5 = aS[t, i, 5] * m5
+        a6 = aS[t, i, 6] * m6
+        a7 = aS[t, i, 7] * m7
+        c0 = aS[t + 1, i, 0] * p0
+        c1 = aS[t + 1, i, 1] * p1
+        c2 = aS[t + 1, i, 2] * p2
+        c3 = aS[t + 1, i, 3] * p3
+        c4 = aS[t + 1, i, 4] * p4
+        c5 = aS[t + 1, i, 5] * p5
+        c6 = aS[t + 1, i, 6] * p6
+        c7 = aS[t + 1, i, 7] * p7
+        for j in range(K):
+            u0 = (xacc[i, j, 0] + c0 * fS[t + 2, j, 0]) + a0 * fS[t + 1, j, 0]
+            u1 = (xacc[i, j, 1] + c1 * fS[t + 2, j, 1]) + a1 * fS[t + 1, j, 1]
+            u2 = (xacc[i, j, 2] + c2 * fS[t + 2, j, 2]) + a2 * fS[t + 1, j, 2]
+            u3 = (xacc[i, j, 3] + c3 * fS[t + 2, j, 3]) + a3 * fS[t + 1, j, 3]
+            u4 = (xacc[i, j, 4] + c4 * fS[t + 2, j, 4]) + a4 * fS[t + 1, j, 4]
+            u5 = (xacc[i, j, 5] + c5 * fS[t + 2, j, 5]) + a5 * fS[t + 1, j, 5]
+            u6 = (xacc[i, j, 6] + c6 * fS[t + 2, j, 6]) + a6 * fS[t + 1, j, 6]
+            u7 = (xacc[i, j, 7] + c7 * fS[t + 2, j, 7]) + a7 * fS[t + 1, j, 7]
+            xacc[i, j, 0] = u0
+            xacc[i, j, 1] = u1
+            xacc[i, j, 2] = u2
+            xacc[i, j, 3] = u3
+            xacc[i, j, 4] = u4
+            xacc[i, j, 5] = u5
+            xacc[i, j, 6] = u6
+            xacc[i, j, 7] = u7
+
+
+@njit(cache=True, inline="always", fastmath=_CONTRACT)
 def _vecmat_soa(src, t, MT, out):
     """``out[:, b] = src[t, :, b] @ MT.T`` for every lane ``b`` (the summation order of
     :func:`_vecmat`, per lane). Lanes are written out as scalar accumulators held over
@@ -1329,7 +1644,7 @@ def _vecmat_soa(src, t, MT, out):
         out[j, 7] = o7
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", fastmath=_CONTRACT)
 def _dot4_soa(x, Y, t, out):
     """``out[b] = _dot4(x[:, b], Y[t, :, b])`` for every lane (accumulators in locals)."""
     K = x.shape[0]
@@ -1403,6 +1718,7 @@ def _fb_chunk_soa(pi, A, guard, log_pi, log_A, src, ridx, fmode, etab, emax, off
     L = _BATCH
     K = src.shape[1]
     AT = np.ascontiguousarray(A.T)
+    etabT = np.ascontiguousarray(etab.T)      # (K, R): see the frames of _scaled_fb_soa
     n_cnt = c_cnt.shape[1]
     F_d = c_sx.shape[1]
     G = gmT.shape[1]
@@ -1410,14 +1726,13 @@ def _fb_chunk_soa(pi, A, guard, log_pi, log_A, src, ridx, fmode, etab, emax, off
     for s in range(s0, s1):
         if offsets[s + 1] - offsets[s] > tmax:
             tmax = offsets[s + 1] - offsets[s]
-    need = 2 * L * tmax
+    need = L * tmax
     if need > fbuf.shape[0]:
         fbuf = np.empty((need, K))
         abuf = np.empty((need, K))
-    fS = fbuf[:L * tmax].reshape((tmax, K, L))
-    aS = abuf[:L * tmax].reshape((tmax, K, L))
-    at = fbuf[L * tmax:need].reshape((L, tmax, K))
-    wt = abuf[L * tmax:need].reshape((L, tmax, K))
+    fS = fbuf[:need].reshape((tmax, K, L))
+    aS = abuf[:need].reshape((tmax, K, L))
+    xacc = np.empty((K, K, L))
     starts = np.zeros(L, dtype=np.int64)
     lens = np.zeros(L, dtype=np.int64)
     lp = np.zeros(L)
@@ -1437,8 +1752,8 @@ def _fb_chunk_soa(pi, A, guard, log_pi, log_A, src, ridx, fmode, etab, emax, off
             else:
                 starts[b] = 0
                 lens[b] = 0
-        _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gslots,
-                       starts, lens, fS, aS, at, wt, guard, lp, ok, sink, sym, X,
+        _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etabT, emax, gmT, gpT, gconst, gslots,
+                       starts, lens, fS, aS, xacc, guard, lp, ok, sink, sym, X,
                        b_cnt, b_sw, b_sx, b_sxx, b_start, bufs[c])
         for b in range(B):
             s = sb + b
@@ -1655,7 +1970,7 @@ def _forward_backward(log_pi, log_A, src, ridx, fmode, offsets, bounds, fwork, a
 
 def _batch_rows(offsets, bounds, soa=False):
     """Largest number of rows of one lockstep batch (work rows per thread); with ``soa``,
-    what :func:`_fb_chunk_soa` needs: 2 _BATCH times the longest sequence."""
+    what :func:`_fb_chunk_soa` needs: _BATCH times the longest sequence."""
     rows = 1
     for c in range(len(bounds) - 1):
         starts = np.arange(bounds[c], bounds[c + 1], _BATCH)
@@ -1663,7 +1978,7 @@ def _batch_rows(offsets, bounds, soa=False):
         if len(starts):
             rows = max(rows, int(np.max(offsets[ends] - offsets[starts])))
     if soa and len(offsets) > 1:
-        rows = max(rows, 2 * _BATCH * int(np.max(np.diff(offsets))))
+        rows = max(rows, _BATCH * int(np.max(np.diff(offsets))))
     return rows
 
 
@@ -1780,6 +2095,7 @@ def forward_backward_stats(log_startprob, log_transmat, offsets, log_frameprob=N
 def _log_forward_seq(log_pi, log_A, lfp, a, b):
     T = b - a
     K = lfp.shape[1]
+    cptr, cidx, _, _ = _finite_lists(log_A)     # structural zeros skipped (no bit changes)
     la = np.empty(K)
     nla = np.empty(K)
     for k in range(K):
@@ -1787,7 +2103,8 @@ def _log_forward_seq(log_pi, log_A, lfp, a, b):
     for t in range(1, T):
         for j in range(K):
             m = -np.inf
-            for i in range(K):
+            for q in range(cptr[j], cptr[j + 1]):
+                i = cidx[q]
                 v = la[i] + log_A[i, j]
                 if v > m:
                     m = v
@@ -1795,7 +2112,8 @@ def _log_forward_seq(log_pi, log_A, lfp, a, b):
                 nla[j] = -np.inf
                 continue
             acc = 0.0
-            for i in range(K):
+            for q in range(cptr[j], cptr[j + 1]):
+                i = cidx[q]
                 acc += math.exp(la[i] + log_A[i, j] - m)
             nla[j] = m + math.log(acc) + lfp[a + t, j]
         for k in range(K):
