@@ -220,3 +220,34 @@ def test_gmm_bad_input():
         tp.GMMHMM(2, covariance_type="full").fit(X)
     with pytest.raises(ValueError, match="covars_centre='old' is not known"):
         tp.GMMHMM(2, covars_centre="old").fit(np.zeros((5, 1)))
+
+
+@pytest.mark.parametrize("ct", ["diag", "spherical"])
+def test_gmm_fused_diag_densities_equal_component_path(ct):
+    """The fused numba path (diagonal/spherical, no missing values) gives the same
+    group log-likelihoods and component responsibilities as component log densities
+    followed by logsumexp, including a component of weight zero and a group whose
+    every component has weight zero (log-likelihood -inf, no statistics)."""
+    rng = np.random.default_rng(3)
+    m = tp.GMMHMM(3, n_mix=3, covariance_type=ct, init_params="stmcw", random_state=0)
+    X = rng.normal(size=(400, 4)) * 3
+    m.fit(X[:200])
+    fam = m._family()
+    w = fam.weights.copy()
+    w[0, 1] = 0.0
+    w[0] /= w[0].sum()
+    fam.weights = w
+    ll, resp = fam._mix_posteriors(X)
+    ld = fam._component_logdens(X)
+    with np.errstate(divide="ignore", under="ignore"):
+        ref = logsumexp(ld, axis=2)
+        ref_resp = np.exp(ld - ref[:, :, None])
+    np.testing.assert_allclose(ll, ref, rtol=1e-12)
+    np.testing.assert_allclose(resp, ref_resp, rtol=1e-10, atol=1e-300)
+    assert np.all(resp[:, 0, 1] == 0.0)
+    fam.weights = np.where(np.arange(3)[:, None] == 2, 0.0, w)
+    ll, resp = fam._mix_posteriors(X)
+    assert np.all(ll[:, 2] == -np.inf) and np.all(np.isnan(resp[:, 2]))
+    stats = fam.empty_stats()
+    fam.accumulate(stats, X, np.full((len(X), 3), 1 / 3))
+    assert np.all(np.isfinite(stats["sum_x"])) and np.all(stats["sum_w"][2] == 0.0)

@@ -17,8 +17,8 @@ keeps its own mixture weights -- the tied-mixture (semi-continuous) HMM.
 """
 import numpy as np
 from scipy import linalg
-from scipy.special import logsumexp
 
+from ..kernels import emission_numba
 from ..ties import pool
 from . import _soft
 from .base import EmissionFamily, where
@@ -26,6 +26,13 @@ from .gaussian import (COVARIANCE_TYPES, _LOG_2PI, _floor_eigenvalues, _patterns
                        conditional_fill)
 
 _CACHE_MAX = 5e7     # cache component densities between log_likelihood and accumulate
+
+
+def _mix_logsumexp(ld):
+    """Per-group mixture log-likelihood (N, S) and component responsibilities (N, S, M)
+    from component log densities (N, S, M)."""
+    ld = np.ascontiguousarray(ld, dtype=np.float64)
+    return emission_numba.mix_logsumexp(ld, emission_numba.n_blocks(len(ld)))
 
 
 def gmm_covars_shape(covariance_type, n_slots, n_mix, n_features):
@@ -255,15 +262,31 @@ class GMMEmissions(EmissionFamily):
                                        + np.sum(z ** 2, axis=0)) + logw[c]
         return out.reshape(N, S, M)
 
+    def _mix_posteriors(self, X):
+        """(ll (N, S), resp (N, S, M)): per-group log-likelihoods and each component's
+        share of its group's density."""
+        ct = self.covariance_type
+        if ct not in ("spherical", "diag") or np.isnan(X).any():
+            return _mix_logsumexp(self._component_logdens(X))
+        S, M, F = self.n_groups, self.n_mix, self.n_features
+        var = (self.covars if ct == "diag" else
+               np.repeat(self.covars[..., None], F, axis=-1)).reshape(S * M, F)
+        with np.errstate(divide="ignore"):
+            logw = np.log(self.weights).reshape(S * M)
+        const = logw - 0.5 * (F * _LOG_2PI + np.sum(np.log(var), axis=1))
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        return emission_numba.diag_mix_loglik(
+            X, np.ascontiguousarray(self.means.reshape(S * M, F).T),
+            np.ascontiguousarray((1.0 / var).T), const, S, M,
+            emission_numba.n_blocks(len(X)))
+
     def _token(self, X):
         return (id(X), X.shape, id(self.weights), id(self.means), id(self.covars))
 
     def log_likelihood(self, X):
-        ld = self._component_logdens(X)
-        with np.errstate(under="ignore"):
-            ll = logsumexp(ld, axis=2)
-        if ld.size <= _CACHE_MAX:
-            self._cache = (self._token(X), X, ld, ll)
+        ll, resp = self._mix_posteriors(X)
+        if resp.size <= _CACHE_MAX:
+            self._cache = (self._token(X), X, resp)
         return ll
 
     # -- EM -----------------------------------------------------------------------------
@@ -284,15 +307,13 @@ class GMMEmissions(EmissionFamily):
         S, M, F = self.n_groups, self.n_mix, self.n_features
         c = self._cache
         if c is not None and c[0] == self._token(X) and c[1] is X:
-            ld, ll = c[2], c[3]
+            resp = c[2]
         else:
-            ld = self._component_logdens(X)
-            with np.errstate(under="ignore"):
-                ll = logsumexp(ld, axis=2)
+            resp = self._mix_posteriors(X)[1]
         self._cache = None
-        with np.errstate(under="ignore", invalid="ignore"):
-            gam = np.exp(ld - ll[:, :, None]) * group_posteriors[:, :, None]
-        gam = np.nan_to_num(gam.reshape(-1, S * M), nan=0.0)
+        gam = emission_numba.mix_weights(
+            resp, np.ascontiguousarray(group_posteriors, dtype=np.float64),
+            emission_numba.n_blocks(len(resp)))
         stats["sum_w"] += gam.sum(axis=0).reshape(S, M)
         nan = np.isnan(X)
         ct = self.covariance_type

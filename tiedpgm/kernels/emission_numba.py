@@ -1,4 +1,5 @@
-"""Numba kernels for the emission side of one EM iteration (categorical, diagonal Gaussian).
+"""Numba kernels for the emission side of one EM iteration (categorical, diagonal Gaussian,
+Gaussian mixtures).
 
 They replace NumPy expressions that made several passes (and temporary copies) over
 (n_samples, n_states) arrays: building ``log_frameprob`` from group parameters and
@@ -142,6 +143,113 @@ def diag_gauss_stats(X, W, nb):
                 sum_x[k, f] += bx[c, f, k]
                 sum_xx[k, f] += bxx[c, f, k]
     return sum_w, sum_x, sum_xx
+
+
+# ---------------------------------------------------------------------------
+# mixtures
+# ---------------------------------------------------------------------------
+@njit(cache=True, parallel=True)
+def mix_logsumexp(ld, nb):
+    """Mixture log-likelihoods and component responsibilities from component log
+    densities ``ld`` (N, S, M): ``ll[n, s] = log sum_m exp(ld[n, s, m])`` (-inf where every
+    term is -inf, NaN where a term is NaN, as scipy.special.logsumexp) and
+    ``resp[n, s, m] = exp(ld[n, s, m] - ll[n, s])`` (NaN where ll is not finite).
+    One exp per term."""
+    N, S, M = ld.shape
+    ll = np.empty((N, S))
+    resp = np.empty((N, S, M))
+    bs = (N + nb - 1) // nb
+    for b in prange(nb):
+        for n in range(b * bs, min(N, (b + 1) * bs)):
+            for s in range(S):
+                mx = -np.inf
+                bad = False
+                for m in range(M):
+                    v = ld[n, s, m]
+                    if v != v:
+                        bad = True
+                    elif v > mx:
+                        mx = v
+                if bad or mx == -np.inf or mx == np.inf:
+                    ll[n, s] = np.nan if bad else mx
+                    for m in range(M):
+                        resp[n, s, m] = np.nan
+                    continue
+                acc = 0.0
+                for m in range(M):
+                    e = np.exp(ld[n, s, m] - mx)
+                    resp[n, s, m] = e
+                    acc += e
+                inv = 1.0 / acc
+                for m in range(M):
+                    resp[n, s, m] *= inv
+                ll[n, s] = mx + np.log(acc)
+    return ll, resp
+
+
+@njit(cache=True, parallel=True)
+def diag_mix_loglik(X, meansT, precT, const, S, M, nb):
+    """Diagonal-Gaussian mixtures without missing values, fused: component log densities
+    ``const[c] - 0.5 sum_f (x_f - mu_cf)^2 prec_cf`` (components c = s * M + m, held
+    per row only) reduced at once to what :func:`mix_logsumexp` returns, ``(ll, resp)``."""
+    N, F = X.shape
+    C = S * M
+    ll = np.empty((N, S))
+    resp = np.empty((N, S, M))
+    for c in prange(nb):
+        r0 = (N * c) // nb
+        r1 = (N * (c + 1)) // nb
+        acc = np.empty(C)
+        for r in range(r0, r1):
+            for g in range(C):
+                acc[g] = 0.0
+            for f in range(F):
+                xf = X[r, f]
+                for g in range(C):
+                    d = xf - meansT[f, g]
+                    acc[g] += d * d * precT[f, g]
+            for s in range(S):
+                mx = -np.inf
+                bad = False
+                for m in range(M):
+                    v = const[s * M + m] - 0.5 * acc[s * M + m]
+                    acc[s * M + m] = v
+                    if v != v:
+                        bad = True
+                    elif v > mx:
+                        mx = v
+                if bad or mx == -np.inf or mx == np.inf:
+                    ll[r, s] = np.nan if bad else mx
+                    for m in range(M):
+                        resp[r, s, m] = np.nan
+                    continue
+                tot = 0.0
+                for m in range(M):
+                    e = np.exp(acc[s * M + m] - mx)
+                    resp[r, s, m] = e
+                    tot += e
+                inv = 1.0 / tot
+                for m in range(M):
+                    resp[r, s, m] *= inv
+                ll[r, s] = mx + np.log(tot)
+    return ll, resp
+
+
+@njit(cache=True, parallel=True)
+def mix_weights(resp, gp, nb):
+    """Component posterior weights ``resp * gp``, (N, S, M) x (N, S) -> (N, S * M); 0 where
+    that is NaN (a group of zero likelihood)."""
+    N, S, M = resp.shape
+    out = np.empty((N, S * M))
+    bs = (N + nb - 1) // nb
+    for b in prange(nb):
+        for n in range(b * bs, min(N, (b + 1) * bs)):
+            for s in range(S):
+                g = gp[n, s]
+                for m in range(M):
+                    v = resp[n, s, m] * g
+                    out[n, s * M + m] = 0.0 if v != v else v
+    return out
 
 
 def pool_columns(a, slots, n_groups):
