@@ -718,8 +718,6 @@ class CompositeHMM(BaseEstimator):
     def _flat_start(self, X, fam, batches):
         G, F = fam.n_groups, X.shape[1]
         if self.init == "flat":
-            stats = {"sum_w": np.full(G, float(len(X))),
-                     "sum_x": np.tile(X.sum(axis=0), (G, 1))}
             w = np.ones((len(X), 1))
         elif self.init == "uniform":
             w = np.zeros((len(X), G))

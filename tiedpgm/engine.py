@@ -6,7 +6,6 @@ they estimate.
 """
 import sys
 import warnings
-from collections import deque
 
 import numpy as np
 

@@ -577,7 +577,7 @@ class GMMEmissions(EmissionFamily):
 
     def full_covars(self):
         """Covariances as full matrices, shape (n_groups, n_mix, n_features, n_features)."""
-        S, M, F = self.n_groups, self.n_mix, self.n_features
+        M, F = self.n_mix, self.n_features
         ct = self.covariance_type
         if ct == "full":
             return self.covars.copy()

@@ -138,7 +138,6 @@ def viterbi(log_startprob, sp, log_frameprob, offsets):
     states = np.empty(log_frameprob.shape[0], dtype=np.int64)
     src_csc = sp.row_idx
     val_csc = sp.log_val[sp.csr_pos]
-    seg = np.repeat(np.arange(K), np.diff(sp.col_ptr))
     for s in range(S):
         a, b = offsets[s], offsets[s + 1]
         lfp = log_frameprob[a:b]
