@@ -240,10 +240,12 @@ def _score(lsp, col_ptr, row_idx, val_csc, lfp, offsets, bounds, log_prob):
 
 
 def score(log_startprob, sp, log_frameprob, offsets):
-    """Log-likelihood of each sequence, shape (S,).
-
-    Always the log-space recursion on the CSR layout (exact whatever underflows; its
-    exps and logs, not the gathers, are the cost, so the banded layout does not help)."""
+    """Log-likelihood of each sequence, shape (S,): the banded extended-exponent forward
+    pass where the layout qualifies, else the log-space recursion on the CSR layout
+    (both exact whatever underflows)."""
+    band = banded_form(sp)
+    if band is not None:
+        return banded_numba.score(log_startprob, band, log_frameprob, offsets)
     lfp = np.ascontiguousarray(log_frameprob, dtype=np.float64)
     offsets = np.ascontiguousarray(offsets, dtype=np.int64)
     bounds = _chunks(offsets, _n_chunks(offsets))
