@@ -412,6 +412,31 @@ def test_forward_backward_stats_categorical(K, lengths, zeros):
     np.testing.assert_allclose(res["counts"], counts, rtol=RTOL, atol=1e-12)
 
 
+@pytest.mark.parametrize("n_sym", [2, 7, 40])
+def test_forward_backward_stats_categorical_table_sizes(n_sym):
+    """Both frame gathers of the lane kernel: the pair table (n_sym**2 * K small) and the
+    plain transposed table (40 symbols, K=16: past numba_cpu._PAIR_TABLE_MAX)."""
+    from tiedpgm.kernels import numba_cpu
+    K = 16
+    rng = np.random.default_rng(n_sym)
+    log_pi, log_A = random_model(rng, K, False)
+    log_table = np.log(rng.dirichlet(np.ones(n_sym), size=K).T)
+    lengths = STATS_LENGTHS[2]
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    sym = rng.integers(n_sym, size=offsets[-1])
+    lfp = log_table[sym]
+    r_lp, post, r_xi, r_start = _stats_from_reference(log_pi, log_A, lfp, offsets)
+    res = numba_cpu.forward_backward_stats(log_pi, log_A, offsets, log_table=log_table,
+                                           symbols=sym, counts_symbols=sym, n_symbols=n_sym)
+    counts = np.zeros((K, n_sym))
+    for s in range(n_sym):
+        counts[:, s] = post[sym == s].sum(axis=0)
+    np.testing.assert_allclose(res["log_prob"], r_lp, rtol=RTOL)
+    np.testing.assert_allclose(res["xi_sum"], r_xi, rtol=RTOL, atol=1e-12)
+    np.testing.assert_allclose(res["start"], r_start, rtol=RTOL, atol=1e-12)
+    np.testing.assert_allclose(res["counts"], counts, rtol=RTOL, atol=1e-12)
+
+
 @pytest.mark.parametrize("K", [2, 8, 16, 33])
 @pytest.mark.parametrize("lengths", STATS_LENGTHS)
 @pytest.mark.parametrize("zeros", [False, True])

@@ -30,7 +30,11 @@ lane kernel, per lane, as a rank-one update of a (K, K, _BATCH) accumulator at t
 of each backward step (no per-lane transposes and no BLAS call per sequence, which
 together cost ~35% of a K=16 E-step), and this update and the diagonal-Gaussian
 statistics take two steps per pass over their accumulators (half the loads and
-stores).
+stores; the update also takes two rows per pass over the frames). A categorical
+table is flushed (entries below ``_FLUSH`` to 0, as every other frame source is per
+step) once per call instead of per step, and while ``R**2 K`` is small it is also kept
+by pairs of symbols (``ptab``) so a step gathers two lanes' frames per 16-byte load.
+These change where values are read from, not any value or order of operations.
 
 Implementation note: hot loops index rows (``M[r, k]``) instead of taking row views
 (``M[r]``): every view costs two atomic reference-count updates in numba, which
@@ -815,12 +819,15 @@ _BATCH = 8
 #: states; above it the per-sequence rows of :func:`_scaled_fb_batch` are faster (K=128:
 #: 1.6x) since the K x K products already vectorise over states
 _SOA_MAX_K = 32
+#: largest R * R * K of the pair table of a categorical source (see _scaled_fb_soa;
+#: 16 bytes an entry: 256 KiB)
+_PAIR_TABLE_MAX = 16384
 
 
 @njit(cache=True, fastmath=_CONTRACT)
 def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gslots,
                    starts, lens, fS, aS, xacc, guard, log_prob, ok, sink, sym, X,
-                   cnt, sw, sx, sxx, start, bufc):
+                   cnt, sw, sx, sxx, start, bufc, ptab):
     """:func:`_scaled_fb_batch` with the batch laid out as structure of arrays.
 
     Lane ``b`` (of ``_BATCH``) holds one sequence; ``fS``/``aS`` are (T_max, K, _BATCH),
@@ -834,9 +841,13 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
     row of ones, alpha 1/K, beta ones) whose results are discarded.
 
     A table source (``fmode`` _FRAMES_TABLE) comes as ``etab`` (K, R), the exponentiated
-    table transposed (:func:`_scaled_fb_batch` takes it as (R, K)).
+    table transposed (:func:`_scaled_fb_batch` takes it as (R, K)). ``ptab`` (R * R, K, 2),
+    if not empty, holds the same entries by pairs of rows, ``ptab[r * R + s, k] =
+    (etab[k, r], etab[k, s])``: a step reads the frames of lanes 2m and 2m + 1 as one
+    16-byte load per state instead of two scalar loads and an insert.
 
-    Accumulators: ``cnt`` (_BATCH, n_sym, K), ``sw`` (K, _BATCH), ``sx``/``sxx``
+    Accumulators: ``cnt`` (_BATCH, n_sym + 1, K) (row ``n_sym`` takes the rows of lanes
+    that are not live and of symbols out of range, and is discarded), ``sw`` (K, _BATCH), ``sx``/``sxx``
     (F, K, _BATCH), ``start`` (K, _BATCH), all zeroed here. ``bufc`` (K, K) receives
     sum_t outer(alpha_t / g_t, w_{t+1}) of every good lane, in lane order; the sum is
     kept per lane in ``xacc`` (K, K, _BATCH) as each backward step ends (a rank-one
@@ -900,7 +911,30 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                         act[b] = False
                         continue
                     rsel[b] = fr
-            if etab.shape[1] > 0:
+            if ptab.shape[0] > 0:
+                R = etab.shape[1]
+                p01 = rsel[0] * R + rsel[1]
+                p23 = rsel[2] * R + rsel[3]
+                p45 = rsel[4] * R + rsel[5]
+                p67 = rsel[6] * R + rsel[7]
+                for k in range(K):
+                    v0 = ptab[p01, k, 0]
+                    v1 = ptab[p01, k, 1]
+                    v2 = ptab[p23, k, 0]
+                    v3 = ptab[p23, k, 1]
+                    v4 = ptab[p45, k, 0]
+                    v5 = ptab[p45, k, 1]
+                    v6 = ptab[p67, k, 0]
+                    v7 = ptab[p67, k, 1]
+                    fS[t, k, 0] = v0
+                    fS[t, k, 1] = v1
+                    fS[t, k, 2] = v2
+                    fS[t, k, 3] = v3
+                    fS[t, k, 4] = v4
+                    fS[t, k, 5] = v5
+                    fS[t, k, 6] = v6
+                    fS[t, k, 7] = v7
+            elif etab.shape[1] > 0:
                 r0 = rsel[0]
                 r1 = rsel[1]
                 r2 = rsel[2]
@@ -1025,7 +1059,8 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             else:
                 for k in range(K):
                     fS[t, k, b] = 1.0
-        if flush > 0.0:
+        if flush > 0.0 and fmode != _FRAMES_TABLE:
+            # (a table comes flushed: see _fb_chunk_soa)
             # lanes written out (loads, then stores): numba cannot tell LLVM that arrays
             # do not alias, so a loop over the lanes would stay scalar
             for k in range(K):
@@ -1060,15 +1095,16 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             if act[b] and not cc[b] > _TINY:
                 ok[b] = False
                 live[b] = False
-            inv[b] = 1.0 / cc[b] if live[b] else 1.0
-        i0 = inv[0]
-        i1 = inv[1]
-        i2 = inv[2]
-        i3 = inv[3]
-        i4 = inv[4]
-        i5 = inv[5]
-        i6 = inv[6]
-        i7 = inv[7]
+            inv[b] = cc[b] if live[b] else 1.0
+        # the divisions with the lanes written out (vector divides)
+        i0 = 1.0 / inv[0]
+        i1 = 1.0 / inv[1]
+        i2 = 1.0 / inv[2]
+        i3 = 1.0 / inv[3]
+        i4 = 1.0 / inv[4]
+        i5 = 1.0 / inv[5]
+        i6 = 1.0 / inv[6]
+        i7 = 1.0 / inv[7]
         for k in range(K):
             v0 = nb[k, 0] * fS[t, k, 0] * i0
             v1 = nb[k, 1] * fS[t, k, 1] * i1
@@ -1114,7 +1150,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             r = starts[b] + T - 1
             if sink == _SINK_COUNTS:
                 sy = sym[r]
-                if sy >= 0 and sy < cnt.shape[1]:
+                if sy >= 0 and sy < cnt.shape[1] - 1:
                     for k in range(K):
                         cnt[b, sy, k] += aS[T - 1, k, b]
             elif sink == _SINK_DIAG:
@@ -1165,15 +1201,16 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             if act[b] and not cc[b] > _TINY:
                 ok[b] = False
                 live[b] = False
-            inv[b] = 1.0 / cc[b] if live[b] else 1.0
-        i0 = inv[0]
-        i1 = inv[1]
-        i2 = inv[2]
-        i3 = inv[3]
-        i4 = inv[4]
-        i5 = inv[5]
-        i6 = inv[6]
-        i7 = inv[7]
+            inv[b] = cc[b] if live[b] else 1.0
+        # the divisions with the lanes written out (vector divides)
+        i0 = 1.0 / inv[0]
+        i1 = 1.0 / inv[1]
+        i2 = 1.0 / inv[2]
+        i3 = 1.0 / inv[3]
+        i4 = 1.0 / inv[4]
+        i5 = 1.0 / inv[5]
+        i6 = 1.0 / inv[6]
+        i7 = 1.0 / inv[7]
         x0 = -np.inf
         x1 = -np.inf
         x2 = -np.inf
@@ -1283,12 +1320,40 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             pend = True
             xi_mode = 0
         if sink == _SINK_COUNTS:
+            # cnt[b, sym, k] += gam[k, b]; lanes written out (one load of each gam row),
+            # lanes without a row to add go to the spare row n_sym
+            n_sym = cnt.shape[1] - 1
             for b in range(L):
+                rsel[b] = n_sym
                 if live[b]:
                     sy = sym[starts[b] + t]
-                    if sy >= 0 and sy < cnt.shape[1]:
-                        for k in range(K):
-                            cnt[b, sy, k] += gam[k, b]
+                    if sy >= 0 and sy < n_sym:
+                        rsel[b] = sy
+            q0 = rsel[0]
+            q1 = rsel[1]
+            q2 = rsel[2]
+            q3 = rsel[3]
+            q4 = rsel[4]
+            q5 = rsel[5]
+            q6 = rsel[6]
+            q7 = rsel[7]
+            for k in range(K):
+                g0 = gam[k, 0]
+                g1 = gam[k, 1]
+                g2 = gam[k, 2]
+                g3 = gam[k, 3]
+                g4 = gam[k, 4]
+                g5 = gam[k, 5]
+                g6 = gam[k, 6]
+                g7 = gam[k, 7]
+                cnt[0, q0, k] += g0
+                cnt[1, q1, k] += g1
+                cnt[2, q2, k] += g2
+                cnt[3, q3, k] += g3
+                cnt[4, q4, k] += g4
+                cnt[5, q5, k] += g5
+                cnt[6, q6, k] += g6
+                cnt[7, q7, k] += g7
         elif sink == _SINK_DIAG:
             for b in range(L):
                 if live[b]:
@@ -1538,7 +1603,8 @@ def _xi_one_step(xacc, aS, fS, t, m):
 @njit(cache=True, inline="always", fastmath=_CONTRACT)
 def _xi_two_steps(xacc, aS, fS, t, m, pm):
     """:func:`_xi_one_step` for step ``t + 1`` (mask ``pm``), then step ``t`` (mask ``m``),
-    in one pass over ``xacc``."""
+    in one pass over ``xacc``; rows ``i`` and ``i + 1`` share each load of the
+    ``fS`` rows (each element keeps its order: ``(xacc + c f_{t+2}) + a f_{t+1}``)."""
     K = xacc.shape[0]
     m0 = m[0]
     m1 = m[1]
@@ -1556,7 +1622,91 @@ def _xi_two_steps(xacc, aS, fS, t, m, pm):
     p5 = pm[5]
     p6 = pm[6]
     p7 = pm[7]
-    for i in range(K):
+    i = 0
+    while i + 2 <= K:
+        a0 = aS[t, i, 0] * m0
+        a1 = aS[t, i, 1] * m1
+        a2 = aS[t, i, 2] * m2
+        a3 = aS[t, i, 3] * m3
+        a4 = aS[t, i, 4] * m4
+        a5 = aS[t, i, 5] * m5
+        a6 = aS[t, i, 6] * m6
+        a7 = aS[t, i, 7] * m7
+        c0 = aS[t + 1, i, 0] * p0
+        c1 = aS[t + 1, i, 1] * p1
+        c2 = aS[t + 1, i, 2] * p2
+        c3 = aS[t + 1, i, 3] * p3
+        c4 = aS[t + 1, i, 4] * p4
+        c5 = aS[t + 1, i, 5] * p5
+        c6 = aS[t + 1, i, 6] * p6
+        c7 = aS[t + 1, i, 7] * p7
+        aq0 = aS[t, i + 1, 0] * m0
+        aq1 = aS[t, i + 1, 1] * m1
+        aq2 = aS[t, i + 1, 2] * m2
+        aq3 = aS[t, i + 1, 3] * m3
+        aq4 = aS[t, i + 1, 4] * m4
+        aq5 = aS[t, i + 1, 5] * m5
+        aq6 = aS[t, i + 1, 6] * m6
+        aq7 = aS[t, i + 1, 7] * m7
+        cq0 = aS[t + 1, i + 1, 0] * p0
+        cq1 = aS[t + 1, i + 1, 1] * p1
+        cq2 = aS[t + 1, i + 1, 2] * p2
+        cq3 = aS[t + 1, i + 1, 3] * p3
+        cq4 = aS[t + 1, i + 1, 4] * p4
+        cq5 = aS[t + 1, i + 1, 5] * p5
+        cq6 = aS[t + 1, i + 1, 6] * p6
+        cq7 = aS[t + 1, i + 1, 7] * p7
+        for j in range(K):
+            f0 = fS[t + 2, j, 0]
+            f1 = fS[t + 2, j, 1]
+            f2 = fS[t + 2, j, 2]
+            f3 = fS[t + 2, j, 3]
+            f4 = fS[t + 2, j, 4]
+            f5 = fS[t + 2, j, 5]
+            f6 = fS[t + 2, j, 6]
+            f7 = fS[t + 2, j, 7]
+            g0 = fS[t + 1, j, 0]
+            g1 = fS[t + 1, j, 1]
+            g2 = fS[t + 1, j, 2]
+            g3 = fS[t + 1, j, 3]
+            g4 = fS[t + 1, j, 4]
+            g5 = fS[t + 1, j, 5]
+            g6 = fS[t + 1, j, 6]
+            g7 = fS[t + 1, j, 7]
+            u0 = (xacc[i, j, 0] + c0 * f0) + a0 * g0
+            u1 = (xacc[i, j, 1] + c1 * f1) + a1 * g1
+            u2 = (xacc[i, j, 2] + c2 * f2) + a2 * g2
+            u3 = (xacc[i, j, 3] + c3 * f3) + a3 * g3
+            u4 = (xacc[i, j, 4] + c4 * f4) + a4 * g4
+            u5 = (xacc[i, j, 5] + c5 * f5) + a5 * g5
+            u6 = (xacc[i, j, 6] + c6 * f6) + a6 * g6
+            u7 = (xacc[i, j, 7] + c7 * f7) + a7 * g7
+            v0 = (xacc[i + 1, j, 0] + cq0 * f0) + aq0 * g0
+            v1 = (xacc[i + 1, j, 1] + cq1 * f1) + aq1 * g1
+            v2 = (xacc[i + 1, j, 2] + cq2 * f2) + aq2 * g2
+            v3 = (xacc[i + 1, j, 3] + cq3 * f3) + aq3 * g3
+            v4 = (xacc[i + 1, j, 4] + cq4 * f4) + aq4 * g4
+            v5 = (xacc[i + 1, j, 5] + cq5 * f5) + aq5 * g5
+            v6 = (xacc[i + 1, j, 6] + cq6 * f6) + aq6 * g6
+            v7 = (xacc[i + 1, j, 7] + cq7 * f7) + aq7 * g7
+            xacc[i, j, 0] = u0
+            xacc[i, j, 1] = u1
+            xacc[i, j, 2] = u2
+            xacc[i, j, 3] = u3
+            xacc[i, j, 4] = u4
+            xacc[i, j, 5] = u5
+            xacc[i, j, 6] = u6
+            xacc[i, j, 7] = u7
+            xacc[i + 1, j, 0] = v0
+            xacc[i + 1, j, 1] = v1
+            xacc[i + 1, j, 2] = v2
+            xacc[i + 1, j, 3] = v3
+            xacc[i + 1, j, 4] = v4
+            xacc[i + 1, j, 5] = v5
+            xacc[i + 1, j, 6] = v6
+            xacc[i + 1, j, 7] = v7
+        i += 2
+    while i < K:
         a0 = aS[t, i, 0] * m0
         a1 = aS[t, i, 1] * m1
         a2 = aS[t, i, 2] * m2
@@ -1590,6 +1740,7 @@ def _xi_two_steps(xacc, aS, fS, t, m, pm):
             xacc[i, j, 5] = u5
             xacc[i, j, 6] = u6
             xacc[i, j, 7] = u7
+        i += 1
 
 
 @njit(cache=True, inline="always", fastmath=_CONTRACT)
@@ -1718,7 +1869,24 @@ def _fb_chunk_soa(pi, A, guard, log_pi, log_A, src, ridx, fmode, etab, emax, off
     L = _BATCH
     K = src.shape[1]
     AT = np.ascontiguousarray(A.T)
-    etabT = np.ascontiguousarray(etab.T)      # (K, R): see the frames of _scaled_fb_soa
+    # (K, R): see the frames of _scaled_fb_soa; flushed here once (entries below _FLUSH
+    # to 0, as the per-step flush of the other frame sources does) unless guarded
+    etabT = np.empty((etab.shape[1], etab.shape[0]))
+    for r in range(etab.shape[0]):
+        for k in range(etab.shape[1]):
+            v = etab[r, k]
+            etabT[k, r] = v if guard or v >= _FLUSH else 0.0
+    # the table by pairs of rows (see _scaled_fb_soa) while it is small enough for L2
+    R = etab.shape[0]
+    if fmode == _FRAMES_TABLE and R > 0 and R * R * K <= _PAIR_TABLE_MAX:
+        ptab = np.empty((R * R, K, 2))
+        for r in range(R):
+            for q in range(R):
+                for k in range(K):
+                    ptab[r * R + q, k, 0] = etabT[k, r]
+                    ptab[r * R + q, k, 1] = etabT[k, q]
+    else:
+        ptab = np.empty((0, K, 2))
     n_cnt = c_cnt.shape[1]
     F_d = c_sx.shape[1]
     G = gmT.shape[1]
@@ -1737,7 +1905,7 @@ def _fb_chunk_soa(pi, A, guard, log_pi, log_A, src, ridx, fmode, etab, emax, off
     lens = np.zeros(L, dtype=np.int64)
     lp = np.zeros(L)
     ok = np.zeros(L, dtype=np.bool_)
-    b_cnt = np.empty((L, n_cnt, K))
+    b_cnt = np.empty((L, n_cnt + 1, K))     # a spare row: see _scaled_fb_soa
     b_sw = np.empty((K, L))
     b_sx = np.empty((F_d, K, L))
     b_sxx = np.empty((F_d, K, L))
@@ -1754,7 +1922,7 @@ def _fb_chunk_soa(pi, A, guard, log_pi, log_A, src, ridx, fmode, etab, emax, off
                 lens[b] = 0
         _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etabT, emax, gmT, gpT, gconst, gslots,
                        starts, lens, fS, aS, xacc, guard, lp, ok, sink, sym, X,
-                       b_cnt, b_sw, b_sx, b_sxx, b_start, bufs[c])
+                       b_cnt, b_sw, b_sx, b_sxx, b_start, bufs[c], ptab)
         for b in range(B):
             s = sb + b
             a = starts[b]
