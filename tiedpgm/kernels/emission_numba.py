@@ -148,6 +148,35 @@ def diag_gauss_stats(X, W, nb):
 # ---------------------------------------------------------------------------
 # mixtures
 # ---------------------------------------------------------------------------
+@njit(cache=True, inline="always")
+def _mix_reduce(acc, S, M, r, ll, resp):
+    """Row ``r`` of :func:`mix_logsumexp`'s outputs from the row's component log densities
+    ``acc`` (S * M,), component c = s * M + m."""
+    for s in range(S):
+        mx = -np.inf
+        bad = False
+        for m in range(M):
+            v = acc[s * M + m]
+            if v != v:
+                bad = True
+            elif v > mx:
+                mx = v
+        if bad or mx == -np.inf or mx == np.inf:
+            ll[r, s] = np.nan if bad else mx
+            for m in range(M):
+                resp[r, s, m] = np.nan
+            continue
+        tot = 0.0
+        for m in range(M):
+            e = np.exp(acc[s * M + m] - mx)
+            resp[r, s, m] = e
+            tot += e
+        inv = 1.0 / tot
+        for m in range(M):
+            resp[r, s, m] *= inv
+        ll[r, s] = mx + np.log(tot)
+
+
 @njit(cache=True, parallel=True)
 def mix_logsumexp(ld, nb):
     """Mixture log-likelihoods and component responsibilities from component log
@@ -158,32 +187,13 @@ def mix_logsumexp(ld, nb):
     N, S, M = ld.shape
     ll = np.empty((N, S))
     resp = np.empty((N, S, M))
-    bs = (N + nb - 1) // nb
-    for b in prange(nb):
-        for n in range(b * bs, min(N, (b + 1) * bs)):
+    for c in prange(nb):
+        acc = np.empty(S * M)
+        for r in range((N * c) // nb, (N * (c + 1)) // nb):
             for s in range(S):
-                mx = -np.inf
-                bad = False
                 for m in range(M):
-                    v = ld[n, s, m]
-                    if v != v:
-                        bad = True
-                    elif v > mx:
-                        mx = v
-                if bad or mx == -np.inf or mx == np.inf:
-                    ll[n, s] = np.nan if bad else mx
-                    for m in range(M):
-                        resp[n, s, m] = np.nan
-                    continue
-                acc = 0.0
-                for m in range(M):
-                    e = np.exp(ld[n, s, m] - mx)
-                    resp[n, s, m] = e
-                    acc += e
-                inv = 1.0 / acc
-                for m in range(M):
-                    resp[n, s, m] *= inv
-                ll[n, s] = mx + np.log(acc)
+                    acc[s * M + m] = ld[r, s, m]
+            _mix_reduce(acc, S, M, r, ll, resp)
     return ll, resp
 
 
@@ -197,10 +207,8 @@ def diag_mix_loglik(X, meansT, precT, const, S, M, nb):
     ll = np.empty((N, S))
     resp = np.empty((N, S, M))
     for c in prange(nb):
-        r0 = (N * c) // nb
-        r1 = (N * (c + 1)) // nb
         acc = np.empty(C)
-        for r in range(r0, r1):
+        for r in range((N * c) // nb, (N * (c + 1)) // nb):
             for g in range(C):
                 acc[g] = 0.0
             for f in range(F):
@@ -208,30 +216,9 @@ def diag_mix_loglik(X, meansT, precT, const, S, M, nb):
                 for g in range(C):
                     d = xf - meansT[f, g]
                     acc[g] += d * d * precT[f, g]
-            for s in range(S):
-                mx = -np.inf
-                bad = False
-                for m in range(M):
-                    v = const[s * M + m] - 0.5 * acc[s * M + m]
-                    acc[s * M + m] = v
-                    if v != v:
-                        bad = True
-                    elif v > mx:
-                        mx = v
-                if bad or mx == -np.inf or mx == np.inf:
-                    ll[r, s] = np.nan if bad else mx
-                    for m in range(M):
-                        resp[r, s, m] = np.nan
-                    continue
-                tot = 0.0
-                for m in range(M):
-                    e = np.exp(acc[s * M + m] - mx)
-                    resp[r, s, m] = e
-                    tot += e
-                inv = 1.0 / tot
-                for m in range(M):
-                    resp[r, s, m] *= inv
-                ll[r, s] = mx + np.log(tot)
+            for g in range(C):
+                acc[g] = const[g] - 0.5 * acc[g]
+            _mix_reduce(acc, S, M, r, ll, resp)
     return ll, resp
 
 
