@@ -37,3 +37,16 @@ def random_gaussian_params(rng, K, F, covariance_type, n_groups=None):
         if covariance_type == "tied":
             covars = covars[0]
     return means, covars
+
+
+def left_right_chain(K=40, seed=0):
+    """(transmat (K, K), X (600, 1)): a left-right chain (self, +1, +2 equally likely)
+    and three 200-frame passes through its states (state k emits around k / 4)."""
+    rng = np.random.default_rng(seed)
+    A = np.zeros((K, K))
+    for i in range(K):
+        A[i, i:min(i + 3, K)] = 1.0
+    A /= A.sum(axis=1, keepdims=True)
+    X = np.concatenate([rng.normal(np.repeat(np.arange(K), 5)[:, None] / 4, 0.3)
+                        for _ in range(3)])
+    return A, X

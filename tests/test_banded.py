@@ -6,7 +6,7 @@ from hypothesis import given, settings, strategies as st
 from tiedpgm.kernels import reference as ref
 from tiedpgm.kernels import sparse_reference as sref
 
-from _hmm_helpers import available_backends
+from _hmm_helpers import available_backends, left_right_chain
 
 pytestmark = pytest.mark.skipif("numba" not in available_backends(),
                                 reason="the banded kernels are numba kernels")
@@ -158,14 +158,8 @@ def _issue_sequence():
     """(log_startprob, transmat, log_frameprob) of the hmm issue: a K=40 left-right model
     and one 600-frame sequence that runs through its states three times."""
     import tiedpgm as tp
-    rng = np.random.default_rng(0)
     K = 40
-    A = np.zeros((K, K))
-    for i in range(K):
-        A[i, i:min(i + 3, K)] = 1.0
-    A /= A.sum(axis=1, keepdims=True)
-    X = np.concatenate([rng.normal(np.repeat(np.arange(K), 5)[:, None] / 4, 0.3)
-                        for _ in range(3)])
+    A, X = left_right_chain(K)
     m = tp.GaussianHMM(K, init_params="mc", params="stmc", n_iter=3, random_state=0,
                        backend="numpy")
     m.startprob_ = np.eye(K)[0]

@@ -8,7 +8,7 @@ from tiedpgm.hmm import check_transmat_ties_feasible, tied_transition_mle
 from tiedpgm.kernels import reference as ref
 from tiedpgm.kernels import sparse_reference as sref
 
-from _hmm_helpers import available_backends, random_stochastic
+from _hmm_helpers import available_backends, left_right_chain, random_stochastic
 
 
 def _sparse_model(rng, K, nnz_per_row):
@@ -60,14 +60,8 @@ def test_sparse_kernels_equal_dense(seed, K, nnz, lengths):
 
 @pytest.mark.parametrize("backend", available_backends())
 def test_left_right_model_sparse_equals_dense(backend):
-    rng = np.random.default_rng(0)
     K = 40
-    A = np.zeros((K, K))
-    for i in range(K):
-        A[i, i:min(i + 3, K)] = 1.0
-    A /= A.sum(axis=1, keepdims=True)
-    X = np.concatenate([rng.normal(np.repeat(np.arange(K), 5)[:, None] / 4, 0.3)
-                        for _ in range(3)])
+    A, X = left_right_chain(K)
     fits = []
     # the dense side is the NumPy oracle, so this checks the sparse kernels of `backend`
     for sparse, be in ((True, backend), (False, "numpy")):
@@ -93,14 +87,8 @@ def test_one_long_left_right_sequence_sparse_equals_dense(backend):
     behind it. The sparse kernels must not drop its mass (a recursion scaled per frame
     by its best state did, with every scale factor far from underflow, and the fit went
     elsewhere; see test_banded.py for the kernels alone)."""
-    rng = np.random.default_rng(0)
     K = 40
-    A = np.zeros((K, K))
-    for i in range(K):
-        A[i, i:min(i + 3, K)] = 1.0
-    A /= A.sum(axis=1, keepdims=True)
-    X = np.concatenate([rng.normal(np.repeat(np.arange(K), 5)[:, None] / 4, 0.3)
-                        for _ in range(3)])
+    A, X = left_right_chain(K)
     fits = []
     for sparse, be in ((True, backend), (False, "numpy")):
         m = tp.GaussianHMM(K, init_params="", params="stmc", n_iter=3, backend=be,

@@ -241,8 +241,8 @@ def _dynamic_schedule():
 @contextlib.contextmanager
 def _slp_vectorize():
     """Compile with LLVM's SLP vectoriser on (numba leaves it off by default; the
-    lane-unrolled loops of :func:`_vecmat_soa` and :func:`_dot4_soa` rely on it to become
-    vector instructions). It does not reorder floating-point operations, so results are
+    lane-unrolled loops of :func:`_vecmat_soa` and :func:`_dot4_soa`, and those of
+    :mod:`tiedpgm.pairhmm.kernels_lanes`, rely on it to become vector instructions). It does not reorder floating-point operations, so results are
     unchanged; only code compiled inside the context is affected (cached code is kept
     as compiled)."""
     old = numba_config.SLP_VECTORIZE

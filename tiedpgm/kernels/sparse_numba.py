@@ -24,21 +24,11 @@ import numpy as np
 from numba import njit, prange
 
 from . import banded_numba
-from .banded_numba import (_LN2, _ZE, _exp_ext, _norm_e, _norm_m, _pow2, banded_form,
-                           ext_of_log)
+from .banded_numba import (_LN2, _ZE, _chunks, _exp_ext, _norm_e, _norm_m, _pow2,
+                           banded_form, ext_of_log)
 from .sparse_reference import SparseLogTransmat, to_sparse  # noqa: F401  (re-export)
 
 __all__ = ["forward_backward", "score", "viterbi", "to_sparse"]
-
-
-def _chunks(offsets, n_chunks):
-    """Chunk boundaries (indices into the sequences) balanced by total length."""
-    S = len(offsets) - 1
-    n_chunks = max(1, min(n_chunks, S))
-    targets = offsets[-1] * np.arange(1, n_chunks) / n_chunks
-    cuts = np.searchsorted(offsets[1:], targets, side="left") + 1
-    bounds = np.unique(np.concatenate([[0], np.minimum(cuts, S), [S]])).astype(np.int64)
-    return bounds
 
 
 def _n_chunks(offsets):

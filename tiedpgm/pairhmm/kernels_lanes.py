@@ -52,29 +52,16 @@ reference's), with 1-byte traceback codes. One table of 8 bytes per cell is writ
 once and read once (a forward-first order would write the forward table, update it in
 place to posteriors and read it again for the MEA).
 """
-import contextlib
-
 import numpy as np
 from numba import njit, prange
-from numba.core import config as numba_config
+
+from ..kernels.numba_cpu import _slp_vectorize
 
 LANES = 8
 _TINY = 1e-280
 _SMALL_TOTAL = 1e-200
 _FLUSH_EVERY = 8
 NEG_INF = -np.inf
-
-
-@contextlib.contextmanager
-def _slp_vectorize():
-    """Compile with LLVM's SLP vectoriser on (numba leaves it off); it does not reorder
-    floating-point operations, so results are unchanged."""
-    old = numba_config.SLP_VECTORIZE
-    numba_config.SLP_VECTORIZE = 1
-    try:
-        yield
-    finally:
-        numba_config.SLP_VECTORIZE = old
 
 
 def lane_tables(om, fx, fy):
