@@ -15,6 +15,9 @@ import traceback
 
 import numpy as np
 
+from _hmm_helpers import offsets_of, random_frames, random_model
+from tiedpgm.kernels import safe_log
+
 RTOL = 1e-10          # float64, as for every backend (docs/gpu.md)
 RTOL_F32_LP = 1e-5    # float32 log-likelihoods (relative)
 ATOL_F32 = 1e-4       # float32 posteriors and xi (absolute; they are in [0, 1] / counts)
@@ -25,37 +28,6 @@ CASES = {}
 def case(fn):
     CASES[fn.__name__] = fn
     return fn
-
-
-def _safe_log(p):
-    with np.errstate(divide="ignore"):
-        return np.log(np.asarray(p, dtype=np.float64))
-
-
-def _model(rng, K, zeros=False):
-    pi = rng.dirichlet(np.ones(K))
-    A = rng.dirichlet(np.ones(K), size=K)
-    if zeros and K > 1:
-        A[rng.random((K, K)) < 0.35] = 0.0
-        A[np.arange(K), (np.arange(K) + 1) % K] += 0.2
-        A /= A.sum(axis=1, keepdims=True)
-        pi[rng.integers(K)] = 0.0
-        pi[(np.argmax(pi) + 1) % K] += 0.1
-        pi /= pi.sum()
-    return _safe_log(pi), _safe_log(A)
-
-
-def _frames(rng, N, K, zeros=False, scale=3.0):
-    lfp = rng.normal(size=(N, K)) * scale - 2.0
-    if zeros and K > 1:
-        mask = rng.random((N, K)) < 0.2
-        mask[np.arange(N), rng.integers(K, size=N)] = False
-        lfp[mask] = -np.inf
-    return lfp
-
-
-def _offsets(lengths):
-    return np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
 
 
 def _gpu():
@@ -84,44 +56,44 @@ def _compare(log_pi, log_A, lfp, offsets, max_blocks=None):
 @case
 def ragged_untied_k3():
     rng = np.random.default_rng(1)
-    log_pi, log_A = _model(rng, 3)
+    log_pi, log_A = random_model(rng, 3)
     lengths = [7, 1, 12, 2, 1, 9]
-    _compare(log_pi, log_A, _frames(rng, sum(lengths), 3), _offsets(lengths))
+    _compare(log_pi, log_A, random_frames(rng, sum(lengths), 3), offsets_of(lengths))
 
 
 @case
 def ragged_structural_zeros_k4():
     rng = np.random.default_rng(2)
-    log_pi, log_A = _model(rng, 4, zeros=True)
+    log_pi, log_A = random_model(rng, 4, zeros=True)
     lengths = [1, 10, 3, 1, 14]
-    _compare(log_pi, log_A, _frames(rng, sum(lengths), 4, zeros=True), _offsets(lengths))
+    _compare(log_pi, log_A, random_frames(rng, sum(lengths), 4, zeros=True), offsets_of(lengths))
 
 
 @case
 def grid_stride_one_and_two_blocks():
     """Fewer blocks than sequences: each block loops over several sequences."""
     rng = np.random.default_rng(3)
-    log_pi, log_A = _model(rng, 2, zeros=True)
+    log_pi, log_A = random_model(rng, 2, zeros=True)
     lengths = [4, 1, 6, 1, 3]
-    lfp = _frames(rng, sum(lengths), 2, zeros=True)
+    lfp = random_frames(rng, sum(lengths), 2, zeros=True)
     for max_blocks in (1, 2):
-        _compare(log_pi, log_A, lfp, _offsets(lengths), max_blocks=max_blocks)
+        _compare(log_pi, log_A, lfp, offsets_of(lengths), max_blocks=max_blocks)
 
 
 @case
 def single_state_and_all_length_one():
     rng = np.random.default_rng(4)
-    _compare(np.zeros(1), np.zeros((1, 1)), _frames(rng, 9, 1), _offsets([4, 1, 4]))
-    log_pi, log_A = _model(rng, 3)
-    _compare(log_pi, log_A, _frames(rng, 5, 3), _offsets([1] * 5))
+    _compare(np.zeros(1), np.zeros((1, 1)), random_frames(rng, 9, 1), offsets_of([4, 1, 4]))
+    log_pi, log_A = random_model(rng, 3)
+    _compare(log_pi, log_A, random_frames(rng, 5, 3), offsets_of([1] * 5))
 
 
 @case
 def longer_sequence_k2():
     """One sequence of 60 frames (the 'very long' case at simulator scale)."""
     rng = np.random.default_rng(5)
-    log_pi, log_A = _model(rng, 2)
-    _compare(log_pi, log_A, _frames(rng, 60, 2, scale=5.0), _offsets([60]))
+    log_pi, log_A = random_model(rng, 2)
+    _compare(log_pi, log_A, random_frames(rng, 60, 2, scale=5.0), offsets_of([60]))
 
 
 @case
@@ -129,11 +101,11 @@ def impossible_sequence_is_redone_on_host():
     """A sequence of probability zero is flagged on the device; the host gives -inf/NaN."""
     from tiedpgm.kernels import reference
     g = _gpu()
-    log_pi = _safe_log([1.0, 0.0])
-    log_A = _safe_log([[1.0, 0.0], [0.0, 1.0]])
+    log_pi = safe_log([1.0, 0.0])
+    log_A = safe_log([[1.0, 0.0], [0.0, 1.0]])
     lfp = np.log(np.full((7, 2), 0.5))
     lfp[4, 0] = -np.inf           # sequence 1 (rows 3..6) can never be in state 1 -> impossible
-    offsets = _offsets([3, 4])
+    offsets = offsets_of([3, 4])
     lp, post, xi = g.forward_backward(log_pi, log_A, lfp, offsets)
     r_lp, r_post, r_xi = reference.forward_backward(log_pi, log_A, lfp, offsets)
     assert np.isneginf(lp[1]) and np.isneginf(r_lp[1])
@@ -148,13 +120,13 @@ def peaked_frames_and_unreachable_states():
     """Frames spanning hundreds of nats and a state alpha never reaches."""
     rng = np.random.default_rng(6)
     K = 3
-    log_pi = _safe_log([0.5, 0.5, 0.0])
-    log_A = _safe_log([[0.6, 0.4, 0.0], [0.3, 0.7, 0.0], [0.2, 0.2, 0.6]])
-    lfp = _frames(rng, 20, K, scale=1.0)
+    log_pi = safe_log([0.5, 0.5, 0.0])
+    log_A = safe_log([[0.6, 0.4, 0.0], [0.3, 0.7, 0.0], [0.2, 0.2, 0.6]])
+    lfp = random_frames(rng, 20, K, scale=1.0)
     lfp[:, 2] = 0.0                   # the unreachable state has the best frames
     lfp[:, :2] -= 300.0
     lfp[5, 0] -= 800.0                # beyond exp range between reachable states
-    _compare(log_pi, log_A, lfp, _offsets([8, 1, 11]))
+    _compare(log_pi, log_A, lfp, offsets_of([8, 1, 11]))
 
 
 @case
@@ -165,7 +137,7 @@ def viterbi_ties_go_to_lowest_index():
     log_pi = np.full(K, -np.log(K))
     log_A = np.full((K, K), -np.log(K))
     lfp = np.zeros((6, K))
-    offsets = _offsets([4, 2])
+    offsets = offsets_of([4, 2])
     lp, states = g.viterbi(log_pi, log_A, lfp, offsets)
     r_lp, r_states = reference.viterbi(log_pi, log_A, lfp, offsets)
     np.testing.assert_array_equal(states, r_states)
@@ -177,10 +149,10 @@ def float32_within_tolerance():
     from tiedpgm.kernels import reference
     g = _gpu()
     rng = np.random.default_rng(7)
-    log_pi, log_A = _model(rng, 4, zeros=True)
+    log_pi, log_A = random_model(rng, 4, zeros=True)
     lengths = [1, 13, 5, 1, 20]
-    lfp = _frames(rng, sum(lengths), 4, zeros=True)
-    offsets = _offsets(lengths)
+    lfp = random_frames(rng, sum(lengths), 4, zeros=True)
+    offsets = offsets_of(lengths)
     lp, post, xi = g.forward_backward(log_pi, log_A, lfp, offsets, dtype=np.float32)
     r_lp, r_post, r_xi = reference.forward_backward(log_pi, log_A, lfp, offsets)
     assert post.dtype == np.float32 and lp.dtype == np.float64 and xi.dtype == np.float64
@@ -198,7 +170,7 @@ def float32_within_tolerance():
 def bad_dtype_is_refused():
     g = _gpu()
     try:
-        g.forward_backward(np.zeros(1), np.zeros((1, 1)), np.zeros((2, 1)), _offsets([2]),
+        g.forward_backward(np.zeros(1), np.zeros((1, 1)), np.zeros((2, 1)), offsets_of([2]),
                            dtype=np.int32)
     except ValueError as exc:
         assert "float64" in str(exc)

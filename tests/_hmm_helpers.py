@@ -50,3 +50,32 @@ def left_right_chain(K=40, seed=0):
     X = np.concatenate([rng.normal(np.repeat(np.arange(K), 5)[:, None] / 4, 0.3)
                         for _ in range(3)])
     return A, X
+
+
+def random_model(rng, K, zeros=False):
+    """Random (log_startprob, log_transmat); with ``zeros`` some entries are structural zeros."""
+    from tiedpgm.kernels import safe_log
+    pi = rng.dirichlet(np.ones(K))
+    A = rng.dirichlet(np.ones(K), size=K)
+    if zeros and K > 1:
+        A[rng.random((K, K)) < 0.35] = 0.0
+        A[np.arange(K), (np.arange(K) + 1) % K] += 0.2   # every row keeps an exit
+        A /= A.sum(axis=1, keepdims=True)
+        pi[rng.integers(K)] = 0.0
+        pi[(np.argmax(pi) + 1) % K] += 0.1
+        pi /= pi.sum()
+    return safe_log(pi), safe_log(A)
+
+
+def random_frames(rng, N, K, zeros=False, scale=3.0):
+    """Random (N, K) log frame probabilities; with ``zeros`` some are -inf (never a whole row)."""
+    lfp = rng.normal(size=(N, K)) * scale - 2.0
+    if zeros and K > 1:
+        mask = rng.random((N, K)) < 0.2
+        mask[np.arange(N), rng.integers(K, size=N)] = False
+        lfp[mask] = -np.inf
+    return lfp
+
+
+def offsets_of(lengths):
+    return np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)

@@ -14,6 +14,8 @@ import pytest
 import tiedpgm as tp
 from tiedpgm.kernels import numba_cpu, reference, safe_log
 
+from _hmm_helpers import offsets_of, random_model
+
 
 def _cuda_gpu():
     if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
@@ -51,19 +53,6 @@ def gpu():
     return cupy_gpu
 
 
-def _model(rng, K, zeros=False):
-    pi = rng.dirichlet(np.ones(K))
-    A = rng.dirichlet(np.ones(K), size=K)
-    if zeros and K > 1:
-        A[rng.random((K, K)) < 0.35] = 0.0
-        A[np.arange(K), (np.arange(K) + 1) % K] += 0.2
-        A /= A.sum(axis=1, keepdims=True)
-        pi[rng.integers(K)] = 0.0
-        pi[(np.argmax(pi) + 1) % K] += 0.1
-        pi /= pi.sum()
-    return safe_log(pi), safe_log(A)
-
-
 def _frames(rng, N, K, zeros=False, tie_groups=None):
     G = K if tie_groups is None else max(tie_groups) + 1
     lfp = rng.normal(size=(N, G)) * 3.0 - 2.0
@@ -75,8 +64,6 @@ def _frames(rng, N, K, zeros=False, tie_groups=None):
     return lfp if tie_groups is None else np.ascontiguousarray(lfp[:, tie_groups])
 
 
-def _offsets(lengths):
-    return np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
 
 
 def _check_f64(gpu, oracle, log_pi, log_A, lfp, offsets):
@@ -97,29 +84,29 @@ def _check_f64(gpu, oracle, log_pi, log_A, lfp, offsets):
                                             (33, False, False), (128, True, True)])
 def test_float64_matches_reference_ragged(gpu, K, zeros, tied):
     rng = np.random.default_rng(K)
-    log_pi, log_A = _model(rng, K, zeros)
+    log_pi, log_A = random_model(rng, K, zeros)
     lengths = np.concatenate(([1, 1, 2], rng.integers(1, 120, size=40), [1]))
     groups = list(np.arange(K) // 2) if tied and K > 1 else None
     lfp = _frames(rng, int(lengths.sum()), K, zeros, groups)
-    _check_f64(gpu, reference, log_pi, log_A, lfp, _offsets(lengths))
+    _check_f64(gpu, reference, log_pi, log_A, lfp, offsets_of(lengths))
 
 
 def test_float64_many_sequences_and_length_one(gpu):
     rng = np.random.default_rng(11)
     K = 16
-    log_pi, log_A = _model(rng, K, zeros=True)
+    log_pi, log_A = random_model(rng, K, zeros=True)
     lengths = np.where(rng.random(3000) < 0.5, 1, rng.integers(200, 1800, size=3000))
     lfp = _frames(rng, int(lengths.sum()), K, zeros=True)
     # numba_cpu is itself checked against the reference (test_kernels.py) and is fast
-    _check_f64(gpu, numba_cpu, log_pi, log_A, lfp, _offsets(lengths))
+    _check_f64(gpu, numba_cpu, log_pi, log_A, lfp, offsets_of(lengths))
 
 
 def test_float64_one_very_long_sequence(gpu):
     rng = np.random.default_rng(12)
     K = 4
-    log_pi, log_A = _model(rng, K)
+    log_pi, log_A = random_model(rng, K)
     lfp = _frames(rng, 1_000_000, K)
-    offsets = _offsets([len(lfp)])
+    offsets = offsets_of([len(lfp)])
     lp, post, xi = gpu.forward_backward(log_pi, log_A, lfp, offsets)
     c_lp, c_post, c_xi = numba_cpu.forward_backward(log_pi, log_A, lfp, offsets)
     np.testing.assert_allclose(lp, c_lp, rtol=RTOL)
@@ -134,10 +121,10 @@ def test_float64_one_very_long_sequence(gpu):
 @pytest.mark.parametrize("K", [4, 16, 128])
 def test_float32_within_documented_tolerance(gpu, K):
     rng = np.random.default_rng(100 + K)
-    log_pi, log_A = _model(rng, K, zeros=True)
+    log_pi, log_A = random_model(rng, K, zeros=True)
     lengths = np.concatenate(([1, 1], rng.integers(200, 1800, size=30)))
     lfp = _frames(rng, int(lengths.sum()), K, zeros=True)
-    offsets = _offsets(lengths)
+    offsets = offsets_of(lengths)
     lp, post, xi = gpu.forward_backward(log_pi, log_A, lfp, offsets, dtype=np.float32)
     c_lp, c_post, c_xi = numba_cpu.forward_backward(log_pi, log_A, lfp, offsets)
     assert post.dtype == np.float32
@@ -157,7 +144,7 @@ def test_impossible_sequence_gives_minus_inf(gpu):
     log_A = safe_log([[1.0, 0.0], [0.0, 1.0]])
     lfp = np.log(np.full((7, 2), 0.5))
     lfp[4, 0] = -np.inf
-    lp, post, xi = gpu.forward_backward(log_pi, log_A, lfp, _offsets([3, 4]))
+    lp, post, xi = gpu.forward_backward(log_pi, log_A, lfp, offsets_of([3, 4]))
     assert np.isneginf(lp[1]) and np.isfinite(lp[0])
     assert np.isnan(post[3:]).all() and np.isnan(xi).all()
 
@@ -167,10 +154,10 @@ def test_cupy_inputs_and_posteriors_kept_on_device(gpu):
     import cupy
     rng = np.random.default_rng(13)
     K = 8
-    log_pi, log_A = _model(rng, K)
+    log_pi, log_A = random_model(rng, K)
     lengths = rng.integers(1, 500, size=100)
     lfp = _frames(rng, int(lengths.sum()), K)
-    offsets = _offsets(lengths)
+    offsets = offsets_of(lengths)
     lp, post, xi = gpu.forward_backward(cupy.asarray(log_pi), cupy.asarray(log_A),
                                         cupy.asarray(lfp), cupy.asarray(offsets),
                                         keep_on_device=True)

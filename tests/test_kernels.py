@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 import tiedpgm as tp  # noqa: F401  (imported the way users do)
 from tiedpgm.kernels import get_kernels, reference, safe_log
 
+from _hmm_helpers import offsets_of, random_frames, random_model
+
 
 def _gpu_available():
     try:
@@ -38,34 +40,6 @@ def kernels(request):
 # ---------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------
-def random_model(rng, K, zeros=False):
-    """Random (log_startprob, log_transmat); with ``zeros`` some entries are structural zeros."""
-    pi = rng.dirichlet(np.ones(K))
-    A = rng.dirichlet(np.ones(K), size=K)
-    if zeros and K > 1:
-        A[rng.random((K, K)) < 0.35] = 0.0
-        A[np.arange(K), (np.arange(K) + 1) % K] += 0.2   # every row keeps an exit
-        A /= A.sum(axis=1, keepdims=True)
-        pi[rng.integers(K)] = 0.0
-        pi[(np.argmax(pi) + 1) % K] += 0.1
-        pi /= pi.sum()
-    return safe_log(pi), safe_log(A)
-
-
-def random_frames(rng, N, K, zeros=False, scale=3.0):
-    lfp = rng.normal(size=(N, K)) * scale - 2.0
-    if zeros and K > 1:
-        # some impossible emissions, but never a whole row
-        mask = rng.random((N, K)) < 0.2
-        mask[np.arange(N), rng.integers(K, size=N)] = False
-        lfp[mask] = -np.inf
-    return lfp
-
-
-def offsets_of(lengths):
-    return np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-
-
 def brute_force(log_pi, log_A, lfp):
     """Enumerate all K**T paths of one sequence: (log_prob, posteriors, xi_sum, vit_lp, vit_path)."""
     T, K = lfp.shape
@@ -383,6 +357,26 @@ def _left_right(K):
     return safe_log(pi), safe_log(A)
 
 
+def _check_categorical_stats(log_pi, log_A, log_table, offsets, sym):
+    """forward_backward_stats with categorical frames from ``log_table`` (n_sym, K)
+    equals the reference (log_prob, xi_sum, start, counts); returns the reference
+    log-likelihoods."""
+    from tiedpgm.kernels import numba_cpu
+    n_sym, K = log_table.shape
+    lfp = log_table[sym]
+    r_lp, post, r_xi, r_start = _stats_from_reference(log_pi, log_A, lfp, offsets)
+    res = numba_cpu.forward_backward_stats(log_pi, log_A, offsets, log_table=log_table,
+                                           symbols=sym, counts_symbols=sym, n_symbols=n_sym)
+    counts = np.zeros((K, n_sym))
+    for s in range(n_sym):
+        counts[:, s] = post[sym == s].sum(axis=0)
+    np.testing.assert_allclose(res["log_prob"], r_lp, rtol=RTOL)
+    np.testing.assert_allclose(res["xi_sum"], r_xi, rtol=RTOL, atol=1e-12)
+    np.testing.assert_allclose(res["start"], r_start, rtol=RTOL, atol=1e-12)
+    np.testing.assert_allclose(res["counts"], counts, rtol=RTOL, atol=1e-12)
+    return r_lp
+
+
 # ragged lengths: empty, 1, 2, odd and even, more than one lockstep batch of 8
 STATS_LENGTHS = [[7], [1, 2, 3], [0, 5, 1, 12, 2, 9, 4, 33, 6, 2, 17, 0, 8, 3, 25, 1, 40]]
 
@@ -391,32 +385,20 @@ STATS_LENGTHS = [[7], [1, 2, 3], [0, 5, 1, 12, 2, 9, 4, 33, 6, 2, 17, 0, 8, 3, 2
 @pytest.mark.parametrize("lengths", STATS_LENGTHS)
 @pytest.mark.parametrize("zeros", [False, True])
 def test_forward_backward_stats_categorical(K, lengths, zeros):
-    from tiedpgm.kernels import numba_cpu
     rng = np.random.default_rng(K * 100 + len(lengths))
     log_pi, log_A = random_model(rng, K, zeros)
     n_sym = 5
     log_table = np.log(rng.dirichlet(np.ones(n_sym), size=K).T)       # (n_sym, K)
     offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     sym = rng.integers(n_sym, size=offsets[-1])
-    lfp = log_table[sym]
-    r_lp, post, r_xi, r_start = _stats_from_reference(log_pi, log_A, lfp, offsets)
+    r_lp = _check_categorical_stats(log_pi, log_A, log_table, offsets, sym)
     assert np.all(np.isfinite(r_lp))
-    res = numba_cpu.forward_backward_stats(log_pi, log_A, offsets, log_table=log_table,
-                                           symbols=sym, counts_symbols=sym, n_symbols=n_sym)
-    counts = np.zeros((K, n_sym))
-    for s in range(n_sym):
-        counts[:, s] = post[sym == s].sum(axis=0)
-    np.testing.assert_allclose(res["log_prob"], r_lp, rtol=RTOL)
-    np.testing.assert_allclose(res["xi_sum"], r_xi, rtol=RTOL, atol=1e-12)
-    np.testing.assert_allclose(res["start"], r_start, rtol=RTOL, atol=1e-12)
-    np.testing.assert_allclose(res["counts"], counts, rtol=RTOL, atol=1e-12)
 
 
 @pytest.mark.parametrize("n_sym", [2, 7, 40])
 def test_forward_backward_stats_categorical_table_sizes(n_sym):
     """Both frame gathers of the lane kernel: the pair table (n_sym**2 * K small) and the
     plain transposed table (40 symbols, K=16: past numba_cpu._PAIR_TABLE_MAX)."""
-    from tiedpgm.kernels import numba_cpu
     K = 16
     rng = np.random.default_rng(n_sym)
     log_pi, log_A = random_model(rng, K, False)
@@ -424,17 +406,7 @@ def test_forward_backward_stats_categorical_table_sizes(n_sym):
     lengths = STATS_LENGTHS[2]
     offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     sym = rng.integers(n_sym, size=offsets[-1])
-    lfp = log_table[sym]
-    r_lp, post, r_xi, r_start = _stats_from_reference(log_pi, log_A, lfp, offsets)
-    res = numba_cpu.forward_backward_stats(log_pi, log_A, offsets, log_table=log_table,
-                                           symbols=sym, counts_symbols=sym, n_symbols=n_sym)
-    counts = np.zeros((K, n_sym))
-    for s in range(n_sym):
-        counts[:, s] = post[sym == s].sum(axis=0)
-    np.testing.assert_allclose(res["log_prob"], r_lp, rtol=RTOL)
-    np.testing.assert_allclose(res["xi_sum"], r_xi, rtol=RTOL, atol=1e-12)
-    np.testing.assert_allclose(res["start"], r_start, rtol=RTOL, atol=1e-12)
-    np.testing.assert_allclose(res["counts"], counts, rtol=RTOL, atol=1e-12)
+    _check_categorical_stats(log_pi, log_A, log_table, offsets, sym)
 
 
 @pytest.mark.parametrize("K", [2, 8, 16, 33])
