@@ -1,3 +1,8 @@
+# GENERATED FILE, do not edit by hand: made by tools/gen_lanes.py from the template
+# tools/numba_cpu.py.in (each template line containing {l} is written out here once
+# per lane, l = 0..7). Edit the template, then regenerate with:
+#     python3 tools/gen_lanes.py
+# tests/test_generated_sources.py fails when this file and the template disagree.
 """Numba CPU HMM kernels: same functions, shapes and results as :mod:`.reference`.
 
 ``forward_backward``, ``score`` and ``viterbi`` take the concatenated
@@ -35,6 +40,8 @@ table is flushed (entries below ``_FLUSH`` to 0, as every other frame source is 
 step) once per call instead of per step, and while ``R**2 K`` is small it is also kept
 by pairs of symbols (``ptab``) so a step gathers two lanes' frames per 16-byte load.
 These change where values are read from, not any value or order of operations.
+The written-out lanes are generated: this module is made from tools/numba_cpu.py.in
+(which holds each per-lane statement once; edit that, not this file).
 
 Implementation note: hot loops index rows (``M[r, k]``) instead of taking row views
 (``M[r]``): every view costs two atomic reference-count updates in numba, which

@@ -1,8 +1,8 @@
-# GENERATED FILE, do not edit by hand: made by tools/gen_pair_lanes.py from the template
+# GENERATED FILE, do not edit by hand: made by tools/gen_lanes.py from the template
 # tools/kernels_lanes.py.in (each template line containing {l} is written out here once
 # per lane, l = 0..7). Edit the template, then regenerate with:
-#     python3 tools/gen_pair_lanes.py
-# tests/test_pairhmm_speedpaths.py fails when this file and the template disagree.
+#     python3 tools/gen_lanes.py
+# tests/test_generated_sources.py fails when this file and the template disagree.
 """Pair-HMM batch kernels with one pair per SIMD lane: forward scores and the MEA path.
 
 Eight pairs of similar lengths (a *group*) run the plain row-by-row recurrence
