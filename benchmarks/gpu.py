@@ -269,7 +269,7 @@ def main(argv=None):
             sys.exit("--sim must be given before numba is imported")
         os.environ["NUMBA_ENABLE_CUDASIM"] = "1"
     try:
-        from numba import cuda
+        from tiedpgm.kernels._numba_cuda import cuda
     except ImportError:
         sys.exit("benchmarks/gpu.py needs numba (pip install numba).")
     if not args.sim and not cuda.is_available():

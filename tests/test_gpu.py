@@ -21,7 +21,7 @@ def _cuda_gpu():
     if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
         return False
     try:
-        from numba import cuda
+        from tiedpgm.kernels._numba_cuda import cuda
         return cuda.is_available()
     except Exception:  # noqa: BLE001 - any failure means "no usable GPU"
         return False

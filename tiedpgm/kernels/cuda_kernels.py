@@ -45,7 +45,9 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from numba import cuda, float32, float64
+from numba import float32, float64
+
+from ._numba_cuda import cuda
 
 # a scale factor below this is treated as underflow; the host redoes the sequence
 TINY = {"float64": 1e-280, "float32": 1e-30}

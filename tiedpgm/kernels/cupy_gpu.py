@@ -42,7 +42,7 @@ import math
 
 import numpy as np
 from numba import config as _numba_config
-from numba import cuda
+from ._numba_cuda import cuda
 
 from . import cuda_kernels
 
