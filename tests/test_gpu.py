@@ -66,29 +66,63 @@ def _frames(rng, N, K, zeros=False, tie_groups=None):
 
 
 
-def _check_f64(gpu, oracle, log_pi, log_A, lfp, offsets):
-    lp, post, xi = gpu.forward_backward(log_pi, log_A, lfp, offsets)
+def _check_f64(gpu, oracle, log_pi, log_A, lfp, offsets, **kw):
+    lp, post, xi = gpu.forward_backward(log_pi, log_A, lfp, offsets, **kw)
     r_lp, r_post, r_xi = oracle.forward_backward(log_pi, log_A, lfp, offsets)
     np.testing.assert_allclose(lp, r_lp, rtol=RTOL)
     np.testing.assert_allclose(post, r_post, rtol=RTOL, atol=1e-300)
     np.testing.assert_allclose(xi, r_xi, rtol=RTOL, atol=1e-300)
-    np.testing.assert_allclose(gpu.score(log_pi, log_A, lfp, offsets), r_lp, rtol=RTOL)
-    v_lp, states = gpu.viterbi(log_pi, log_A, lfp, offsets)
+    np.testing.assert_allclose(gpu.score(log_pi, log_A, lfp, offsets, **kw), r_lp, rtol=RTOL)
+    v_lp, states = gpu.viterbi(log_pi, log_A, lfp, offsets, **kw)
     r_vlp, r_states = oracle.viterbi(log_pi, log_A, lfp, offsets)
     np.testing.assert_allclose(v_lp, r_vlp, rtol=RTOL)
     np.testing.assert_array_equal(states, r_states)
 
 
-@pytest.mark.parametrize("K, zeros, tied", [(1, False, False), (3, True, False),
-                                            (8, False, True), (16, True, False),
-                                            (33, False, False), (128, True, True)])
-def test_float64_matches_reference_ragged(gpu, K, zeros, tied):
+# kernel "auto" is the warp kernel for K <= 32 and the block kernel above; for K <= 32 the
+# block kernel is checked too
+@pytest.mark.parametrize("K, zeros, tied, kernel", [
+    (1, False, False, "auto"), (1, False, False, "block"), (3, True, False, "auto"),
+    (3, True, False, "block"), (8, False, True, "auto"),
+    (16, True, False, "auto"), (16, True, False, "block"), (32, True, False, "auto"),
+    (33, False, False, "auto"), (128, True, True, "auto")])
+def test_float64_matches_reference_ragged(gpu, K, zeros, tied, kernel):
     rng = np.random.default_rng(K)
     log_pi, log_A = random_model(rng, K, zeros)
     lengths = np.concatenate(([1, 1, 2], rng.integers(1, 120, size=40), [1]))
     groups = list(np.arange(K) // 2) if tied and K > 1 else None
     lfp = _frames(rng, int(lengths.sum()), K, zeros, groups)
-    _check_f64(gpu, reference, log_pi, log_A, lfp, offsets_of(lengths))
+    _check_f64(gpu, reference, log_pi, log_A, lfp, offsets_of(lengths), kernel=kernel)
+
+
+@pytest.mark.parametrize("K", [3, 16])
+def test_warp_kernels_grid_stride_and_deterministic(gpu, K):
+    """Few blocks (each warp loops over many tasks of sequences) give the same answers,
+    and two runs give bit-identical results (fixed-order xi reduction)."""
+    rng = np.random.default_rng(200 + K)
+    log_pi, log_A = random_model(rng, K, zeros=True)
+    lengths = np.where(rng.random(500) < 0.3, 1, rng.integers(2, 300, size=500))
+    lfp = _frames(rng, int(lengths.sum()), K, zeros=True)
+    offsets = offsets_of(lengths)
+    _check_f64(gpu, numba_cpu, log_pi, log_A, lfp, offsets, max_blocks=3)
+    one = gpu.forward_backward(log_pi, log_A, lfp, offsets)
+    two = gpu.forward_backward(log_pi, log_A, lfp, offsets)
+    for x, y in zip(one, two):
+        np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("K", [3, 16])
+def test_viterbi_ties_go_to_lowest_index(gpu, K):
+    log_pi = np.full(K, -np.log(K))
+    log_A = np.full((K, K), -np.log(K))
+    lfp = np.zeros((300, K))
+    lfp[::7, K - 1] = -1.0
+    offsets = offsets_of([100, 1, 150, 49])
+    r_lp, r_states = reference.viterbi(log_pi, log_A, lfp, offsets)
+    for kernel in ("warp", "block"):
+        lp, states = gpu.viterbi(log_pi, log_A, lfp, offsets, kernel=kernel)
+        np.testing.assert_array_equal(states, r_states)
+        np.testing.assert_allclose(lp, r_lp, rtol=RTOL)
 
 
 def test_float64_many_sequences_and_length_one(gpu):
@@ -118,35 +152,39 @@ def test_float64_one_very_long_sequence(gpu):
     np.testing.assert_array_equal(states, c_states)
 
 
-@pytest.mark.parametrize("K", [4, 16, 128])
-def test_float32_within_documented_tolerance(gpu, K):
+@pytest.mark.parametrize("K, kernel", [(8, "auto"), (16, "auto"), (16, "block"), (32, "auto"),
+                                       (128, "auto")])
+def test_float32_within_documented_tolerance(gpu, K, kernel):
     rng = np.random.default_rng(100 + K)
     log_pi, log_A = random_model(rng, K, zeros=True)
     lengths = np.concatenate(([1, 1], rng.integers(200, 1800, size=30)))
     lfp = _frames(rng, int(lengths.sum()), K, zeros=True)
     offsets = offsets_of(lengths)
-    lp, post, xi = gpu.forward_backward(log_pi, log_A, lfp, offsets, dtype=np.float32)
+    f32 = dict(dtype=np.float32, kernel=kernel)
+    lp, post, xi = gpu.forward_backward(log_pi, log_A, lfp, offsets, **f32)
     c_lp, c_post, c_xi = numba_cpu.forward_backward(log_pi, log_A, lfp, offsets)
     assert post.dtype == np.float32
     np.testing.assert_allclose(lp, c_lp, rtol=F32_LP_RTOL)
     np.testing.assert_allclose(post, c_post, atol=F32_POST_ATOL)
     n_trans = offsets[-1] - len(lengths)
     np.testing.assert_allclose(xi / n_trans, c_xi / n_trans, atol=F32_POST_ATOL)
-    np.testing.assert_allclose(gpu.score(log_pi, log_A, lfp, offsets, dtype=np.float32), c_lp,
+    np.testing.assert_allclose(gpu.score(log_pi, log_A, lfp, offsets, **f32), c_lp,
                                rtol=F32_LP_RTOL)
-    v_lp, _ = gpu.viterbi(log_pi, log_A, lfp, offsets, dtype=np.float32)
+    v_lp, _ = gpu.viterbi(log_pi, log_A, lfp, offsets, **f32)
     np.testing.assert_allclose(v_lp, numba_cpu.viterbi(log_pi, log_A, lfp, offsets)[0],
                                rtol=F32_LP_RTOL)
 
 
-def test_impossible_sequence_gives_minus_inf(gpu):
+@pytest.mark.parametrize("kernel", ["warp", "block"])
+def test_impossible_sequence_gives_minus_inf(gpu, kernel):
     log_pi = safe_log([1.0, 0.0])
     log_A = safe_log([[1.0, 0.0], [0.0, 1.0]])
-    lfp = np.log(np.full((7, 2), 0.5))
+    lfp = np.log(np.full((12, 2), 0.5))
     lfp[4, 0] = -np.inf
-    lp, post, xi = gpu.forward_backward(log_pi, log_A, lfp, offsets_of([3, 4]))
-    assert np.isneginf(lp[1]) and np.isfinite(lp[0])
-    assert np.isnan(post[3:]).all() and np.isnan(xi).all()
+    lp, post, xi = gpu.forward_backward(log_pi, log_A, lfp, offsets_of([3, 4, 5]), kernel=kernel)
+    assert np.isneginf(lp[1]) and np.isfinite(lp[[0, 2]]).all()
+    assert np.isnan(post[3:7]).all() and np.isnan(xi).all()
+    assert np.isfinite(post[7:]).all()
 
 
 @needs_cupy

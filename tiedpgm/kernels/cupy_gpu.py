@@ -8,6 +8,13 @@ host). ``forward_backward(..., keep_on_device=True)`` instead leaves the (N, K)
 posteriors on the device (a CuPy array on a GPU) so that only the (S,) log-likelihoods
 and the (K, K) expected transition counts, already reduced on the device, cross the bus.
 
+``kernel="auto"`` (default) runs the warp kernels (several sequences per warp, no block
+barriers) for K <= 32 and the block kernels (one block per sequence) above, except for
+few long sequences (the longest holds at least 1/n_SM of all frames and has at least
+4096 of them, K <= 64), which go to the chunked path of :mod:`.cuda_long` (the time
+axis split over many blocks and stitched exactly; Viterbi stays one walk per sequence).
+``"warp"``/``"block"``/``"chunked"`` force one (tests, timings). See :mod:`.cuda_kernels`.
+
 ``dtype=np.float64`` (default) or ``np.float32`` selects the arithmetic of the
 recursions; log-likelihoods and expected transition counts are accumulated in float64
 in both cases, posteriors come back in ``dtype``. float32 agrees with the reference to
@@ -34,9 +41,8 @@ nats than the dtype holds) are flagged by the kernel and redone on the host by
 :mod:`.numba_cpu` in float64, so the result for them is the reference's (``-inf`` and
 NaN posteriors for a sequence of probability zero).
 
-Not done yet (issue 7): a time-parallel (associative scan / chunked) path for a few
-very long sequences -- one block walks each sequence, so a single 10**6-frame sequence
-runs on one SM; emissions on the device; pair-HMM kernels.
+Not done yet (issue 7): a tensor-core kernel for large K; Viterbi of a few very long
+sequences (one warp or block walks each).
 """
 import math
 
@@ -44,13 +50,22 @@ import numpy as np
 from numba import config as _numba_config
 from ._numba_cuda import cuda
 
-from . import cuda_kernels
+from . import cuda_kernels, cuda_long
 
 # threads per block are a power of two >= K; on a real GPU at least one warp
 _MIN_THREADS_GPU = 32
 _MAX_THREADS = 1024
 # cap on the per-block expected-transition buffers (blocks, K, K) float64
 _XI_PART_BYTES = 256 * 2**20
+# warp kernels (K <= 32): warps per block (small blocks: the kernels need many registers,
+# and register-limited occupancy is granted in whole blocks)
+_WARP_MAX_K = cuda_kernels.WARP
+_WARPS_PER_BLOCK = 2
+_WARPS_PER_BLOCK_SIM = 2   # two warps per simulated block: exercises the per-warp slices
+_KERNELS = ("auto", "warp", "block", "chunked")
+# the chunked path multiplies K x K matrices per frame (K**3): only for moderate K
+_CHUNKED_MAX_K = 64
+_CHUNKED_MIN_LEN = 4096
 
 
 def _simulated():
@@ -112,6 +127,55 @@ def _launch_shape(K, S, max_blocks):
     return blocks, threads
 
 
+def _use_chunked(log_transmat, offsets, kernel):
+    """Whether forward_backward/score take the chunked path of :mod:`.cuda_long`."""
+    if kernel not in _KERNELS:
+        raise ValueError(f"kernel={kernel!r} is not one of {_KERNELS}.")
+    if kernel != "auto":
+        return kernel == "chunked"
+    K = np.shape(log_transmat)[0]
+    off = _host(offsets, np.int64)
+    if K > _CHUNKED_MAX_K or len(off) < 2:
+        return False
+    longest = int(np.max(np.diff(off)))
+    n_sm = 4 if _simulated() else cuda.get_current_device().MULTIPROCESSOR_COUNT
+    return longest >= _CHUNKED_MIN_LEN and longest * n_sm >= int(off[-1])
+
+
+def _use_warp(K, kernel):
+    if kernel not in _KERNELS:
+        raise ValueError(f"kernel={kernel!r} is not one of {_KERNELS}.")
+    if kernel == "warp" and K > _WARP_MAX_K:
+        raise ValueError(f"kernel='warp' takes at most {_WARP_MAX_K} states, got K={K}; "
+                         "use kernel='auto' or 'block'.")
+    return kernel == "warp" or (kernel in ("auto", "chunked") and K <= _WARP_MAX_K)
+
+
+def _warp_kernels(name, K):
+    warps = _WARPS_PER_BLOCK_SIM if _simulated() else _WARPS_PER_BLOCK
+    return cuda_kernels.build_warp(name, K, warps)
+
+
+def _warp_launch(wk, S, max_blocks):
+    """(blocks, threads): one warp per task of G sequences, so the hardware hands tasks
+    (longest first, in block order) to SMs as warps finish; a grid-stride loop over tasks
+    only beyond the cap on the per-warp xi partials (or ``max_blocks``)."""
+    n_tasks = -(-S // wk.G)
+    if max_blocks is None:
+        max_blocks = 2 if _simulated() else max(1, _XI_PART_BYTES // (8 * wk.K * wk.K * wk.warps))
+    blocks = max(1, min(-(-n_tasks // wk.warps), max_blocks))
+    return blocks, cuda_kernels.WARP * wk.warps
+
+
+def _reduce_partials(wk, part, K):
+    out = cuda.device_array((K, K), dtype=np.float64)
+    if _simulated():
+        wk.reduce_partials[2, 4](part, out)
+    else:
+        wk.reduce_partials[max(1, min(K * K, 1024)), 128](part, out)
+    return out.copy_to_host()
+
+
 def _prepare(log_startprob, log_transmat, log_frameprob, offsets, dtype_name):
     dt = np.dtype(dtype_name)
     log_pi = _host(log_startprob, np.float64)
@@ -155,7 +219,7 @@ def _as_cupy_if_possible(dev):
 
 
 def forward_backward(log_startprob, log_transmat, log_frameprob, offsets, *,
-                     dtype=np.float64, keep_on_device=False, max_blocks=None):
+                     dtype=np.float64, keep_on_device=False, max_blocks=None, kernel="auto"):
     """Posteriors and expected transition counts of all sequences on the GPU.
 
     Parameters
@@ -172,6 +236,11 @@ def forward_backward(log_startprob, log_transmat, log_frameprob, offsets, *,
         CuPy is installed, else a numba ``DeviceNDArray`` (NumPy under the simulator).
     max_blocks : int, optional
         Cap on the grid size (blocks loop over sequences); for tests and tuning.
+    kernel : {"auto", "warp", "block", "chunked"}
+        ``"warp"``: several sequences per warp (K <= 32); ``"block"``: one block per
+        sequence; ``"chunked"``: each sequence's time axis split over many blocks
+        (:mod:`.cuda_long`); ``"auto"`` (default): chunked for few long sequences, else
+        warp for K <= 32, else block.
 
     Returns
     -------
@@ -181,6 +250,10 @@ def forward_backward(log_startprob, log_transmat, log_frameprob, offsets, *,
     """
     _require_device()
     name = _dtype_name(dtype)
+    if _use_chunked(log_transmat, offsets, kernel):
+        return cuda_long.forward_backward(log_startprob, log_transmat, log_frameprob,
+                                          _host(offsets, np.int64), dtype=dtype,
+                                          keep_on_device=keep_on_device)
     kern = cuda_kernels.build(name)
     dt, log_pi, log_A, offsets_h, order, lfp = _prepare(
         log_startprob, log_transmat, log_frameprob, offsets, name)
@@ -188,21 +261,34 @@ def forward_backward(log_startprob, log_transmat, log_frameprob, offsets, *,
     S = len(offsets_h) - 1
     with np.errstate(over="ignore", under="ignore"):
         A = np.exp(log_A)
-    blocks, threads = _launch_shape(K, S, max_blocks)
-    fmax = _row_max(kern, lfp, dt)
     log_prob_d = cuda.device_array(S, dtype=np.float64)
     post = cuda.device_array((N, K), dtype=dt)
-    xi_part = cuda.device_array((blocks, K, K), dtype=np.float64)  # zeroed by the kernel
     flag = cuda.device_array(S, dtype=np.int32)
-    kern.forward_backward[blocks, threads, 0, 3 * threads * dt.itemsize](
-        cuda.to_device(np.exp(log_pi).astype(dt)), cuda.to_device(A.astype(dt)),
-        cuda.to_device(np.ascontiguousarray(A.T, dtype=dt)), lfp, fmax,
-        cuda.to_device(offsets_h), cuda.to_device(order), cuda_kernels.TINY[name],
-        log_prob_d, post, xi_part, flag)
-    xi_d = cuda.device_array((K, K), dtype=np.float64)
-    kern.reduce_blocks[max(1, min(math.ceil(K * K / threads), 1024)), threads](xi_part, xi_d)
+    if _use_warp(K, kernel):
+        wk = _warp_kernels(name, K)
+        blocks, threads = _warp_launch(wk, S, max_blocks)
+        part = cuda.device_array((blocks * wk.warps, K, K), dtype=np.float64)
+        wk.forward_backward[blocks, threads](
+            cuda.to_device(np.exp(log_pi).astype(dt)), cuda.to_device(A.astype(dt)), lfp,
+            cuda.to_device(offsets_h), cuda.to_device(order), cuda_kernels.TINY[name],
+            log_prob_d, post, part, flag)
+        # the kernel sums alpha_hat_t(i) / g_t * w_{t+1}(j); A_ij multiplies once here
+        with np.errstate(invalid="ignore"):
+            xi_sum = _reduce_partials(wk, part, K) * A
+    else:
+        blocks, threads = _launch_shape(K, S, max_blocks)
+        fmax = _row_max(kern, lfp, dt)
+        xi_part = cuda.device_array((blocks, K, K), dtype=np.float64)  # zeroed by the kernel
+        kern.forward_backward[blocks, threads, 0, 3 * threads * dt.itemsize](
+            cuda.to_device(np.exp(log_pi).astype(dt)), cuda.to_device(A.astype(dt)),
+            cuda.to_device(np.ascontiguousarray(A.T, dtype=dt)), lfp, fmax,
+            cuda.to_device(offsets_h), cuda.to_device(order), cuda_kernels.TINY[name],
+            log_prob_d, post, xi_part, flag)
+        xi_d = cuda.device_array((K, K), dtype=np.float64)
+        kern.reduce_blocks[max(1, min(math.ceil(K * K / threads), 1024)), threads](
+            xi_part, xi_d)
+        xi_sum = xi_d.copy_to_host()
     log_prob = log_prob_d.copy_to_host()
-    xi_sum = xi_d.copy_to_host()
     bad = np.flatnonzero(flag.copy_to_host())
     fixes = None
     if len(bad):
@@ -222,23 +308,35 @@ def forward_backward(log_startprob, log_transmat, log_frameprob, offsets, *,
 
 
 def score(log_startprob, log_transmat, log_frameprob, offsets, *, dtype=np.float64,
-          max_blocks=None):
+          max_blocks=None, kernel="auto"):
     """Log-likelihood of each sequence, shape (S,) float64 (forward pass on the GPU)."""
     _require_device()
     name = _dtype_name(dtype)
+    if _use_chunked(log_transmat, offsets, kernel):
+        return cuda_long.score(log_startprob, log_transmat, log_frameprob,
+                               _host(offsets, np.int64), dtype=dtype)
     kern = cuda_kernels.build(name)
     dt, log_pi, log_A, offsets_h, order, lfp = _prepare(
         log_startprob, log_transmat, log_frameprob, offsets, name)
     N, K = lfp.shape
     S = len(offsets_h) - 1
-    blocks, threads = _launch_shape(K, S, max_blocks)
-    fmax = _row_max(kern, lfp, dt)
     log_prob_d = cuda.device_array(S, dtype=np.float64)
     flag = cuda.device_array(S, dtype=np.int32)
-    kern.forward[blocks, threads, 0, 2 * threads * dt.itemsize](
-        cuda.to_device(np.exp(log_pi).astype(dt)), cuda.to_device(np.exp(log_A).astype(dt)),
-        lfp, fmax, cuda.to_device(offsets_h), cuda.to_device(order), cuda_kernels.TINY[name],
-        log_prob_d, flag)
+    A = np.exp(log_A).astype(dt)
+    if _use_warp(K, kernel):
+        wk = _warp_kernels(name, K)
+        blocks, threads = _warp_launch(wk, S, max_blocks)
+        wk.forward[blocks, threads](
+            cuda.to_device(np.exp(log_pi).astype(dt)), cuda.to_device(A), lfp,
+            cuda.to_device(offsets_h), cuda.to_device(order), cuda_kernels.TINY[name],
+            log_prob_d, flag)
+    else:
+        blocks, threads = _launch_shape(K, S, max_blocks)
+        fmax = _row_max(kern, lfp, dt)
+        kern.forward[blocks, threads, 0, 2 * threads * dt.itemsize](
+            cuda.to_device(np.exp(log_pi).astype(dt)), cuda.to_device(A),
+            lfp, fmax, cuda.to_device(offsets_h), cuda.to_device(order),
+            cuda_kernels.TINY[name], log_prob_d, flag)
     log_prob = log_prob_d.copy_to_host()
     bad = np.flatnonzero(flag.copy_to_host())
     if len(bad):
@@ -249,7 +347,7 @@ def score(log_startprob, log_transmat, log_frameprob, offsets, *, dtype=np.float
 
 
 def viterbi(log_startprob, log_transmat, log_frameprob, offsets, *, dtype=np.float64,
-            max_blocks=None):
+            max_blocks=None, kernel="auto"):
     """Best state path of each sequence on the GPU: (log_prob (S,) float64, states (N,) int64).
 
     Ties go to the lowest state index, as in the reference."""
@@ -260,11 +358,18 @@ def viterbi(log_startprob, log_transmat, log_frameprob, offsets, *, dtype=np.flo
         log_startprob, log_transmat, log_frameprob, offsets, name)
     N, K = lfp.shape
     S = len(offsets_h) - 1
-    blocks, threads = _launch_shape(K, S, max_blocks)
     log_prob_d = cuda.device_array(S, dtype=np.float64)
-    back = cuda.device_array((N, K), dtype=np.int32)
     states = cuda.device_array(N, dtype=np.int64)
-    kern.viterbi[blocks, threads, 0, threads * dt.itemsize](
-        cuda.to_device(log_pi.astype(dt)), cuda.to_device(log_A.astype(dt)), lfp,
-        cuda.to_device(offsets_h), cuda.to_device(order), log_prob_d, back, states)
+    warp = _use_warp(K, kernel)
+    # backpointers: int8 for the warp kernels (K <= 32), a quarter of the int32 traffic
+    back = cuda.device_array((N, K), dtype=np.int8 if warp else np.int32)
+    args = (cuda.to_device(log_pi.astype(dt)), cuda.to_device(log_A.astype(dt)), lfp,
+            cuda.to_device(offsets_h), cuda.to_device(order), log_prob_d, back, states)
+    if warp:
+        wk = _warp_kernels(name, K)
+        blocks, threads = _warp_launch(wk, S, max_blocks)
+        wk.viterbi[blocks, threads](*args)
+    else:
+        blocks, threads = _launch_shape(K, S, max_blocks)
+        kern.viterbi[blocks, threads, 0, threads * dt.itemsize](*args)
     return log_prob_d.copy_to_host(), states.copy_to_host()
