@@ -31,7 +31,7 @@ from . import ties
 from ._validation import check_lengths, check_letters, check_positive_int, check_stochastic
 from .emissions import (CategoricalEmissions, GaussianEmissions, GMMEmissions,
                         PoissonEmissions, add_stats)
-from .emissions.gaussian import COVARIANCE_TYPES
+from .emissions.gaussian import _LOG_2PI, COVARIANCE_TYPES
 from .engine import ConvergenceMonitor, run_em
 from .kernels import get_kernels, resolve_backend, safe_log
 
@@ -281,7 +281,15 @@ _COMMON_DOC = """
     implementation : {"log", "scaling"}
         Accepted for hmmlearn compatibility; every backend works in log space.
     backend : {"auto", "numpy", "numba", "cupy"}
-        Kernel backend; "auto" = numba on the CPU. Recorded as ``backend_``.
+        Kernel backend, recorded as ``backend_`` by :meth:`fit`. "auto" = "cupy" when
+        CuPy and a usable NVIDIA GPU are present and the problem is large
+        (``n_samples * n_components**2 >= tiedpgm.kernels.GPU_AUTO_MIN_WORK``, 10**8),
+        else "numba". With "cupy", ``fit`` keeps the data on the GPU and computes
+        emission log-likelihoods and pooled statistics there (see docs/gpu.md, "Model
+        layer"; missing data, ``state_mask`` and sparse transitions use the host path).
+    gpu_dtype : {"float64", "float32"}
+        Arithmetic of the forward-backward recursions on the GPU (``backend="cupy"``
+        only; emission densities and statistics are always float64).
     tie_params : str, optional
         Emission letters shared within tie groups (default: all). E.g. ``"c"`` shares
         only the covariances of a group while each state keeps its own mean; the M-step
@@ -312,7 +320,8 @@ _COMMON_DOC = """
 
 
 def _common_init(self, tie_params, sharing, sharing_strength, transmat_ties,
-                 sparse_transitions, allow_missing, frozen_groups):
+                 sparse_transitions, allow_missing, frozen_groups, gpu_dtype="float64"):
+    self.gpu_dtype = gpu_dtype
     self.tie_params = tie_params
     self.sharing = sharing
     self.sharing_strength = sharing_strength
@@ -527,6 +536,19 @@ class BaseHMM(BaseEstimator):
         self._use_sparse()
         self._check_frozen()
         resolve_backend(self.backend)
+        self._gpu_dtype()
+
+    def _gpu_dtype(self):
+        """``gpu_dtype`` validated, as a NumPy dtype."""
+        d = getattr(self, "gpu_dtype", "float64")
+        try:
+            dt = np.dtype(d)
+        except TypeError:
+            dt = None
+        if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
+            raise ValueError(f"gpu_dtype={d!r} is not known; use 'float64' (default) or "
+                             "'float32'.")
+        return dt
 
     def _check_is_fitted(self):
         missing = [n for n in ("_startprob", "_transmat") if n not in self.__dict__]
@@ -562,8 +584,19 @@ class BaseHMM(BaseEstimator):
         offsets = check_lengths(lengths, X.shape[0])
         return fam.check_X(X, offsets), offsets
 
+    def _backend_name(self):
+        return getattr(self, "backend_", None) or resolve_backend(self.backend)
+
     def _kernels(self):
-        return get_kernels(getattr(self, "backend_", None) or self.backend)
+        return get_kernels(self._backend_name())
+
+    @staticmethod
+    def _is_gpu(kernels):
+        return kernels.__name__.endswith(".cupy_gpu")
+
+    def _kernel_options(self, kernels):
+        """Keyword arguments only the GPU kernels take (their arithmetic dtype)."""
+        return {"dtype": self._gpu_dtype()} if self._is_gpu(kernels) else {}
 
     # -- E-step / M-step as values -----------------------------------------------------------
     def _state_slots(self, fam):
@@ -579,6 +612,15 @@ class BaseHMM(BaseEstimator):
         if state_mask is not None:
             lfp = np.where(state_mask, lfp, -np.inf)     # a copy: families may cache ll
         return lfp
+
+    def _frames(self, kernels, X, offsets, fam, state_mask=None):
+        """``log_frameprob`` for inference: computed on the GPU (and left there) with
+        backend "cupy" where the device path covers the model, else on the host."""
+        if self._is_gpu(kernels) and state_mask is None and not self._use_sparse():
+            device = _DeviceEStep.create(self, fam, X, offsets, state_mask)
+            if device is not None:
+                return device.frame_loglik(fam, self._state_slots(fam))
+        return self._log_frameprob(X, fam, state_mask)
 
     def _check_state_mask(self, state_mask, n_samples, offsets):
         """Validate a per-frame state mask; return it as bool (n_samples, n_components)."""
@@ -651,21 +693,24 @@ class BaseHMM(BaseEstimator):
         if self._use_sparse():
             sk = self._sparse_kernels(kernels)
             return sk.forward_backward(lsp, self._sparse_transmat(), lfp, offsets)
-        return kernels.forward_backward(lsp, safe_log(self._transmat), lfp, offsets)
+        return kernels.forward_backward(lsp, safe_log(self._transmat), lfp, offsets,
+                                        **self._kernel_options(kernels))
 
     def _run_score(self, kernels, lfp, offsets):
         lsp = safe_log(self._startprob)
         if self._use_sparse():
             return self._sparse_kernels(kernels).score(lsp, self._sparse_transmat(), lfp,
                                                        offsets)
-        return kernels.score(lsp, safe_log(self._transmat), lfp, offsets)
+        return kernels.score(lsp, safe_log(self._transmat), lfp, offsets,
+                             **self._kernel_options(kernels))
 
     def _run_viterbi(self, kernels, lfp, offsets):
         lsp = safe_log(self._startprob)
         if self._use_sparse():
             return self._sparse_kernels(kernels).viterbi(lsp, self._sparse_transmat(), lfp,
                                                          offsets)
-        return kernels.viterbi(lsp, safe_log(self._transmat), lfp, offsets)
+        return kernels.viterbi(lsp, safe_log(self._transmat), lfp, offsets,
+                               **self._kernel_options(kernels))
 
     # -- E-step / M-step as values -----------------------------------------------------------
     @staticmethod
@@ -695,7 +740,15 @@ class BaseHMM(BaseEstimator):
                      n_samples=int(X.shape[0]), start=res["start"],
                      trans=np.asarray(res["xi_sum"], dtype=np.float64), emission=est)
 
-    def _estep(self, X, offsets, fam, kernels, state_mask=None):
+    def _estep(self, X, offsets, fam, kernels, state_mask=None, device=None):
+        """E-step; ``device`` (a :class:`_DeviceEStep`, backend "cupy") runs it with the data
+        on the GPU when it can, else the host path below runs."""
+        if device is None and state_mask is None and self._is_gpu(kernels):
+            device = _DeviceEStep.create(self, fam, X, offsets, state_mask)
+        if device is not None:
+            stats = device.estep(self, fam)
+            if stats is not None:
+                return stats
         slots = self._state_slots(fam)
         if state_mask is None:
             stats = self._fused_estep(X, offsets, fam, kernels, slots)
@@ -859,14 +912,14 @@ class BaseHMM(BaseEstimator):
                 f"fit() got options {sorted(distributed_options)} that only apply with "
                 "client= (a Dask client).")
         self._check_hyper()
-        backend = resolve_backend(self.backend)
-        kernels = get_kernels(backend)
         rng = np.random.default_rng(self.random_state)
         fam = self._family()
         if set(self._emission_letters) <= set(self.init_params):
             self._forget_data_shape(fam)
         X, offsets = self._validate_X(X, lengths, fam)
         mask = self._check_state_mask(state_mask, X.shape[0], offsets)
+        backend = resolve_backend(self.backend, X.shape[0], self.n_components)
+        kernels = get_kernels(backend)
         self._init(X, rng, fam)
         try:
             self._check_is_fitted()
@@ -878,8 +931,12 @@ class BaseHMM(BaseEstimator):
         self.backend_ = backend
         self.monitor_ = ConvergenceMonitor(self.tol, self.n_iter, self.verbose)
 
+        # backend "cupy": X goes to the GPU once and stays there for every iteration
+        device = (_DeviceEStep.create(self, fam, X, offsets, mask)
+                  if backend == "cupy" else None)
+
         def e_step():
-            stats = self._estep(X, offsets, fam, kernels, mask)
+            stats = self._estep(X, offsets, fam, kernels, mask, device=device)
             return stats.log_prob + fam.log_prior(), stats
 
         run_em(e_step, self.apply_summaries, self.monitor_)
@@ -922,7 +979,8 @@ class BaseHMM(BaseEstimator):
         float
         """
         X, offsets, fam, k, mask = self._prepare(X, lengths, state_mask)
-        return float(np.sum(self._run_score(k, self._log_frameprob(X, fam, mask), offsets)))
+        return float(np.sum(self._run_score(k, self._frames(k, X, offsets, fam, mask),
+                                            offsets)))
 
     def score_samples(self, X, lengths=None, state_mask=None):
         """Log-likelihood and state posteriors.
@@ -933,8 +991,8 @@ class BaseHMM(BaseEstimator):
         posteriors : ndarray, shape (n_samples, n_components)
         """
         X, offsets, fam, k, mask = self._prepare(X, lengths, state_mask)
-        lp, post, _ = self._run_fb(k, self._log_frameprob(X, fam, mask), offsets)
-        return float(np.sum(lp)), post
+        lp, post, _ = self._run_fb(k, self._frames(k, X, offsets, fam, mask), offsets)
+        return float(np.sum(lp)), np.asarray(post, dtype=np.float64)
 
     def predict_proba(self, X, lengths=None, state_mask=None):
         """State posteriors P(state_t = k | sequence), shape (n_samples, n_components)."""
@@ -965,7 +1023,7 @@ class BaseHMM(BaseEstimator):
         if algorithm not in ("viterbi", "map"):
             raise ValueError(f"algorithm={algorithm!r} is not known; use 'viterbi' or 'map'.")
         X, offsets, fam, k, mask = self._prepare(X, lengths, state_mask)
-        lfp = self._log_frameprob(X, fam, mask)
+        lfp = self._frames(k, X, offsets, fam, mask)
         if algorithm == "viterbi":
             lp, states = self._run_viterbi(k, lfp, offsets)
             return float(np.sum(lp)), np.asarray(states, dtype=np.int64)
@@ -1071,6 +1129,224 @@ class BaseHMM(BaseEstimator):
         return -2 * self.score(X, lengths) + self.n_parameters() * np.log(n)
 
 
+class _DeviceEStep:
+    """The E-step of ``backend="cupy"`` with the observations resident on the GPU.
+
+    Created once per ``fit`` (:meth:`create` uploads X, the sequence starts and any
+    per-frame constant); each :meth:`estep` then uploads the current emission
+    parameters (one small array per state), computes ``log_frameprob`` on the device
+    (:mod:`tiedpgm.kernels.cuda_emissions`), runs ``cupy_gpu.forward_backward(...,
+    keep_on_device=True)`` and reduces the posterior-weighted statistics on the device.
+    Only per-state statistics, the (K, K) expected transition counts and the (S,)
+    log-likelihoods come back; they are pooled within tie groups here and handed to the
+    unchanged host M-step, so tying, partial/soft tying, priors and frozen groups work as
+    on the CPU. The statistics equal the host families' (``accumulate_states``) up to the
+    order of summation.
+
+    :meth:`create` returns None (the host path runs instead) for what the device path
+    does not cover: a ``state_mask``, missing observations (NaN, or the categorical
+    symbol -1), a family other than categorical/Gaussian/Poisson/GMM, more than 1024
+    states; :meth:`estep` returns None while the sparse-transition kernels are in use.
+    """
+
+    #: the families the device path covers, by emission class
+    FAMILIES = (CategoricalEmissions, GaussianEmissions, PoissonEmissions, GMMEmissions)
+    MAX_STATES = 1024
+
+    def __init__(self, fam, X, offsets, dtype):
+        from .kernels import cuda_emissions as ce
+        self._ce = ce
+        self.dtype = np.dtype(dtype)
+        self.offsets = np.asarray(offsets, dtype=np.int64)
+        self.n_samples = int(X.shape[0])
+        self.starts = ce.to_device(self.offsets[:-1], np.int64)
+        if isinstance(fam, CategoricalEmissions):
+            self.X = ce.to_device(X[:, 0], np.int64)
+        else:
+            self.X = ce.to_device(X, np.float64)
+        self.glr = None
+        if isinstance(fam, PoissonEmissions):
+            from scipy.special import gammaln
+            self.glr = ce.to_device(gammaln(X + 1).sum(axis=1), np.float64)
+        self._bufs = {}
+        self._resp = None
+
+    @classmethod
+    def create(cls, model, fam, X, offsets, state_mask=None):
+        """Upload ``X`` for the device path, or None where it does not apply."""
+        if state_mask is not None or not isinstance(fam, cls.FAMILIES):
+            return None
+        if model.n_components > cls.MAX_STATES or X.shape[0] == 0:
+            return None
+        if isinstance(fam, CategoricalEmissions):
+            if X.size and X.min() < 0:
+                return None                     # missing symbols: host path
+        elif not np.isfinite(np.sum(X)):
+            return None                         # NaN (allow_missing): host path
+        return cls(fam, X, offsets, model._gpu_dtype())
+
+    def _buffer(self, name, shape, dtype=np.float64):
+        b = self._bufs.get(name)
+        if b is None or tuple(b.shape) != tuple(shape) or b.dtype != np.dtype(dtype):
+            b = self._ce.empty(shape, dtype)
+            self._bufs[name] = b
+        return b
+
+    # -- frame log-likelihoods -------------------------------------------------------------
+    @staticmethod
+    def _inv_cholesky(covs, what):
+        """(inverse lower Cholesky factors, log determinants) of (n, F, F) covariances."""
+        from scipy import linalg
+        F = covs.shape[-1]
+        linv = np.empty_like(covs)
+        logdet = np.empty(len(covs))
+        eye = np.eye(F)
+        for i, c in enumerate(covs):
+            try:
+                chol = linalg.cholesky(c, lower=True)
+            except linalg.LinAlgError:
+                raise ValueError(f"{what(i)} is not positive definite; raise min_covar or "
+                                 "covars_prior, or use fewer groups.") from None
+            linv[i] = linalg.solve_triangular(chol, eye, lower=True)
+            logdet[i] = 2 * np.sum(np.log(np.diag(chol)))
+        return linv, logdet
+
+    def frame_loglik(self, fam, slots):
+        """``log_frameprob`` (N, K) on the device under the family's current parameters
+        (``slots`` (K,) state -> slot, None = one slot per state)."""
+        ce = self._ce
+        N = self.n_samples
+        idx = (np.arange(fam.n_groups) if slots is None
+               else np.asarray(slots, dtype=np.int64))
+        K = len(idx)
+
+        def out():
+            return self._buffer("lfp", (N, K), self.dtype)
+
+        if isinstance(fam, CategoricalEmissions):
+            lt = safe_log(fam.emissionprob)[idx]                   # (K, n_symbols)
+            return ce.categorical_loglik(self.X, np.ascontiguousarray(lt.T), out())
+        if isinstance(fam, PoissonEmissions):
+            lam = fam.lambdas
+            return ce.poisson_loglik(self.X, np.log(lam)[idx], lam.sum(axis=1)[idx],
+                                     self.glr, out())
+        F = fam.n_features
+        if isinstance(fam, GaussianEmissions):
+            if fam.covariance_type in ("spherical", "diag"):
+                var = fam._variances()
+                const = -0.5 * (F * _LOG_2PI + np.sum(np.log(var), axis=1))
+                return ce.diag_gauss_loglik(self.X, fam.means[idx], (1.0 / var)[idx],
+                                            const[idx], out())
+            covs = fam.full_covars()
+            tied = fam.covariance_type == "tied"
+            linv, logdet = self._inv_cholesky(
+                covs[:1] if tied else covs,
+                lambda g: "the tied covariance" if tied else f"the covariance of group {g}")
+            if tied:
+                linv, logdet = np.repeat(linv, fam.n_groups, 0), np.repeat(logdet, fam.n_groups)
+            const = -0.5 * (F * _LOG_2PI + logdet)
+            return ce.full_gauss_loglik(self.X, fam.means[idx], linv[idx], const[idx], out())
+        # Gaussian mixtures: per-group log-likelihoods, responsibilities kept for the stats
+        S, M = fam.n_groups, fam.n_mix
+        ct = fam.covariance_type
+        means = fam.means.reshape(S * M, F)
+        with np.errstate(divide="ignore"):
+            logw = np.log(fam.weights).reshape(S * M)
+        if ct in ("spherical", "diag"):
+            var = (fam.covars if ct == "diag" else
+                   np.repeat(fam.covars[..., None], F, axis=-1)).reshape(S * M, F)
+            const = logw - 0.5 * (F * _LOG_2PI + np.sum(np.log(var), axis=1))
+            factor, full = 1.0 / var, False
+        else:
+            covs = (np.repeat(fam.covars[:, None], M, axis=1) if ct == "tied"
+                    else fam.covars).reshape(S * M, F, F)
+            factor, logdet = self._inv_cholesky(
+                covs, lambda c: f"the covariance of group {c // M}, component {c % M}")
+            const = logw - 0.5 * (F * _LOG_2PI + logdet)
+            full = True
+        ll, resp = ce.mixture_loglik(self.X, means, factor, const, S, M, full,
+                                     self._buffer("mix_ll", (N, S)),
+                                     self._buffer("mix_resp", (N, S, M)))
+        self._resp = resp
+        if slots is None:
+            return ll
+        return ce.expand_columns(ll, idx, out(), self.dtype)
+
+    # -- statistics --------------------------------------------------------------------------
+    def add_stats(self, fam, stats, post, slots):
+        """Add the statistics of the device posteriors ``post`` (N, K) into ``stats``."""
+        ce = self._ce
+
+        def pooled(a):
+            return a if slots is None else _pool_states(a, slots, fam.n_groups)
+
+        if isinstance(fam, CategoricalEmissions):
+            stats["counts"] += pooled(ce.categorical_counts(self.X, post, fam.n_features))
+            return
+        if isinstance(fam, PoissonEmissions):
+            sw, sx, _ = ce.weighted_moments(post, self.X, "first")
+            sw, sx = pooled(sw), pooled(sx)
+            stats["sum_w"] += sw
+            stats["sum_wf"] += sw[:, None]
+            stats["sum_x"] += sx
+            return
+        ct = fam.covariance_type
+        if isinstance(fam, GaussianEmissions):
+            diag = ct in ("spherical", "diag")
+            sw, sx, second = (pooled(a) for a in ce.weighted_moments(
+                post, self.X, "diag" if diag else "full"))
+            stats["sum_w"] += sw
+            stats["sum_x"] += sx
+            if diag:
+                stats["sum_wf"] += sw[:, None]
+                stats["sum_xx"] += second
+            else:
+                stats["sum_xxT"] += second
+            return
+        S, M, F = fam.n_groups, fam.n_mix, fam.n_features
+        idx = np.arange(S) if slots is None else np.asarray(slots, dtype=np.int64)
+        gam = ce.mixture_weights(self._resp, post, idx, self._buffer("mix_gam", (
+            self.n_samples, S * M)))
+        diag = ct in ("spherical", "diag")
+        sw, sx, second = ce.weighted_moments(gam, self.X, "diag" if diag else "full")
+        sw = sw.reshape(S, M)
+        stats["sum_w"] += sw
+        stats["sum_x"] += sx.reshape(S, M, F)
+        if diag:
+            stats["sum_wf"] += sw[:, :, None]
+            stats["sum_xx"] += second.reshape(S, M, F)
+        elif ct == "full":
+            stats["sum_xxT"] += second.reshape(S, M, F, F)
+        else:
+            stats["sum_xxT"] += second.reshape(S, M, F, F).sum(axis=1)
+
+    def estep(self, model, fam):
+        """:class:`Stats` of one E-step on the GPU, or None (sparse transitions: host)."""
+        if model._use_sparse():
+            return None
+        from .kernels import cupy_gpu
+        slots = model._state_slots(fam)
+        lfp = self.frame_loglik(fam, slots)
+        lp, post, xi = cupy_gpu.forward_backward(
+            safe_log(model._startprob), safe_log(model._transmat), lfp, self.offsets,
+            dtype=self.dtype, keep_on_device=True)
+        model._check_log_prob(lp)
+        est = fam.empty_stats()
+        self.add_stats(fam, est, post, slots)
+        start = self._ce.start_sum(post, self.starts)
+        self._resp = None
+        return Stats(log_prob=float(np.sum(lp)), n_sequences=len(self.offsets) - 1,
+                     n_samples=self.n_samples, start=start,
+                     trans=np.asarray(xi, dtype=np.float64), emission=est)
+
+
+def _pool_states(a, slots, n_groups):
+    """Sum the leading (state) axis of ``a`` within slots: (K, ...) -> (n_groups, ...)."""
+    out = np.zeros((n_groups,) + a.shape[1:])
+    np.add.at(out, slots, a)
+    return out
+
+
 def _n_features_from_family(self):
     """Dimension of one observation (from the parameters)."""
     fam = self._family(create=False)
@@ -1143,7 +1419,7 @@ class GaussianHMM(BaseHMM):
                  n_iter=10, tol=1e-2, verbose=False, params="stmc", init_params="stmc",
                  implementation="log", tie_groups=None, backend="auto", tie_params=None, sharing="hard",
                  sharing_strength=1.0, transmat_ties=None, sparse_transitions="auto",
-                 allow_missing=False, frozen_groups=None):
+                 allow_missing=False, frozen_groups=None, gpu_dtype="float64"):
         self.n_components = n_components
         self.covariance_type = covariance_type
         self.min_covar = min_covar
@@ -1164,7 +1440,7 @@ class GaussianHMM(BaseHMM):
         self.tie_groups = tie_groups
         self.backend = backend
         _common_init(self, tie_params, sharing, sharing_strength, transmat_ties,
-                     sparse_transitions, allow_missing, frozen_groups)
+                     sparse_transitions, allow_missing, frozen_groups, gpu_dtype)
 
     def _check_hyper(self):
         super()._check_hyper()
@@ -1276,7 +1552,7 @@ class CategoricalHMM(BaseHMM):
                  random_state=None, n_iter=10, tol=1e-2, verbose=False, params="ste",
                  init_params="ste", implementation="log", tie_groups=None, backend="auto", tie_params=None, sharing="hard",
                  sharing_strength=1.0, transmat_ties=None, sparse_transitions="auto",
-                 allow_missing=False, frozen_groups=None):
+                 allow_missing=False, frozen_groups=None, gpu_dtype="float64"):
         self.n_components = n_components
         self.startprob_prior = startprob_prior
         self.transmat_prior = transmat_prior
@@ -1293,7 +1569,7 @@ class CategoricalHMM(BaseHMM):
         self.tie_groups = tie_groups
         self.backend = backend
         _common_init(self, tie_params, sharing, sharing_strength, transmat_ties,
-                     sparse_transitions, allow_missing, frozen_groups)
+                     sparse_transitions, allow_missing, frozen_groups, gpu_dtype)
 
     def _family_param_names(self):
         return CategoricalEmissions.param_names
@@ -1354,7 +1630,8 @@ class PoissonHMM(BaseHMM):
                  random_state=None, n_iter=10, tol=1e-2, verbose=False, params="stl",
                  init_params="stl", implementation="log", tie_groups=None, backend="auto",
                  tie_params=None, sharing="hard", sharing_strength=1.0, transmat_ties=None,
-                 sparse_transitions="auto", allow_missing=False, frozen_groups=None):
+                 sparse_transitions="auto", allow_missing=False, frozen_groups=None,
+                 gpu_dtype="float64"):
         self.n_components = n_components
         self.startprob_prior = startprob_prior
         self.transmat_prior = transmat_prior
@@ -1371,7 +1648,7 @@ class PoissonHMM(BaseHMM):
         self.tie_groups = tie_groups
         self.backend = backend
         _common_init(self, tie_params, sharing, sharing_strength, transmat_ties,
-                     sparse_transitions, allow_missing, frozen_groups)
+                     sparse_transitions, allow_missing, frozen_groups, gpu_dtype)
 
     def _family_param_names(self):
         return PoissonEmissions.param_names
@@ -1441,7 +1718,8 @@ class GMMHMM(BaseHMM):
                  verbose=False, params="stmcw", init_params="stmcw", implementation="log",
                  tie_groups=None, backend="auto", tie_params=None, sharing="hard",
                  sharing_strength=1.0, transmat_ties=None, sparse_transitions="auto",
-                 allow_missing=False, frozen_groups=None, covars_centre="new"):
+                 allow_missing=False, frozen_groups=None, covars_centre="new",
+                 gpu_dtype="float64"):
         self.n_components = n_components
         self.n_mix = n_mix
         self.covars_centre = covars_centre
@@ -1465,7 +1743,7 @@ class GMMHMM(BaseHMM):
         self.tie_groups = tie_groups
         self.backend = backend
         _common_init(self, tie_params, sharing, sharing_strength, transmat_ties,
-                     sparse_transitions, allow_missing, frozen_groups)
+                     sparse_transitions, allow_missing, frozen_groups, gpu_dtype)
 
     def _check_hyper(self):
         super()._check_hyper()
@@ -1546,7 +1824,7 @@ class TiedMixtureHMM(GMMHMM):
                  verbose=False, params="stmcw", init_params="stmcw", implementation="log",
                  tie_groups=None, backend="auto", transmat_ties=None,
                  sparse_transitions="auto", allow_missing=False, frozen_groups=None,
-                 covars_centre="new"):
+                 covars_centre="new", gpu_dtype="float64"):
         super().__init__(
             n_components=n_components, n_mix=n_mix, min_covar=min_covar,
             startprob_prior=startprob_prior, transmat_prior=transmat_prior,
@@ -1557,7 +1835,7 @@ class TiedMixtureHMM(GMMHMM):
             implementation=implementation, tie_groups=tie_groups, backend=backend,
             transmat_ties=transmat_ties, sparse_transitions=sparse_transitions,
             allow_missing=allow_missing, frozen_groups=frozen_groups,
-            covars_centre=covars_centre)
+            covars_centre=covars_centre, gpu_dtype=gpu_dtype)
         del self.tie_params, self.sharing, self.sharing_strength
 
     tie_params = "mc"
