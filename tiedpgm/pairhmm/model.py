@@ -25,6 +25,7 @@ from . import kernels_reference as ref
 from .io import Encoder, _seq_id
 
 OPS = "MID"
+_BACKENDS = ("auto", "numba", "numpy", "cupy")
 _OPS_BYTES = np.frombuffer(OPS.encode("ascii"), dtype=np.uint8)   # op code -> letter
 
 
@@ -211,8 +212,12 @@ class PairHMM:
     wildcard : str, optional
         Letters (e.g. ``"NX"``) read as an unknown residue that emits with the background
         (its emission is marginalised over the alphabet).
-    backend : {"auto", "numba", "numpy"}
-        Kernel backend; "auto" = numba. The NumPy reference is for checking.
+    backend : {"auto", "numba", "numpy", "cupy"}
+        Kernel backend; "auto" = numba. The NumPy reference is for checking. "cupy" runs
+        forward (``score_many``, ``log_likelihood``), posteriors and MEA alignments on an
+        NVIDIA GPU in float64 (:mod:`tiedpgm.pairhmm.gpu`; needs numba-cuda and a GPU,
+        else a RuntimeError says to use "numba"); Viterbi and the E-step of :meth:`fit`
+        then still run on the Numba CPU kernels (see ``docs/gpu.md``).
 
     Notes
     -----
@@ -238,8 +243,9 @@ class PairHMM:
         A = len(self._encoder.alphabet)
         if n_insert_pairs not in (1, 2) or isinstance(n_insert_pairs, bool):
             raise ValueError(f"n_insert_pairs must be 1 or 2; got {n_insert_pairs!r}.")
-        if backend not in ("auto", "numba", "numpy"):
-            raise ValueError(f"backend={backend!r} is not known; use 'auto', 'numba' or 'numpy'.")
+        if backend not in _BACKENDS:
+            raise ValueError(f"backend={backend!r} is not known; use 'auto', 'numba', 'numpy' "
+                             "or 'cupy'.")
         K = n_insert_pairs
         sym = bool(symmetric)
         d = _as_2d_param(delta, K, sym, "delta")
@@ -390,10 +396,21 @@ class PairHMM:
         return (t["log_trans"], t["log_end"], t["log_match"], t["log_ins_x"], t["log_ins_y"])
 
     def _use_numba(self, backend=None):
+        """True for every backend but "numpy" (CPU work of "cupy" runs on Numba)."""
         b = self.backend if backend is None else backend
-        if b not in ("auto", "numba", "numpy"):
-            raise ValueError(f"backend={b!r} is not known; use 'auto', 'numba' or 'numpy'.")
+        if b not in _BACKENDS:
+            raise ValueError(f"backend={b!r} is not known; use 'auto', 'numba', 'numpy' "
+                             "or 'cupy'.")
         return b != "numpy"
+
+    def _use_gpu(self, backend=None):
+        """True for backend "cupy"; raises a clear error when no GPU can run it."""
+        b = self.backend if backend is None else backend
+        if not self._use_numba(b) or b != "cupy":
+            return False
+        from . import gpu
+        gpu.require_device()
+        return True
 
     # -- persistence ---------------------------------------------------------------
     def to_dict(self):
@@ -490,7 +507,12 @@ class PairHMM:
     def _score_codes(self, cx, cy, backend=None):
         if self._swap(cx, cy):
             cx, cy = cy, cx
-        if self._use_numba(backend):
+        if self._use_gpu(backend):
+            from . import gpu
+            lp, flags = gpu.score([cx], [cy], *self._log_args())
+            if not flags[0]:
+                return float(lp[0])
+        elif self._use_numba(backend):
             from . import kernels_numba as nk
             lp, flag = nk.forward_score(cx, cy, *self._fast_args())
             if not flag:
@@ -532,7 +554,16 @@ class PairHMM:
         return self._posterior_raw(cx, cy, backend)
 
     def _posterior_raw(self, cx, cy, backend=None):
-        if self._use_numba(backend):
+        if self._use_gpu(backend):
+            # the GPU computes match posteriors only; P(x_i in X) = 1 - sum_j P(x_i ~ y_j)
+            from . import gpu
+            lp, flags, post = gpu.posterior_match([cx], [cy], *self._log_args())
+            if not flags[0]:
+                pm = post[0]
+                px = np.clip(1.0 - pm.sum(axis=1), 0.0, 1.0)
+                py = np.clip(1.0 - pm.sum(axis=0), 0.0, 1.0)
+                return self._symmetrize_same(cx, cy, float(lp[0]), pm, px, py)
+        elif self._use_numba(backend):
             from . import kernels_numba as nk
             lp, flag, pm, px, py = nk.posterior(cx, cy, *self._fast_args())
             if not flag:
@@ -808,6 +839,10 @@ class PairHMM:
             free distribution).
         learn_emissions : bool
             Re-estimate p and q (default) or keep them fixed.
+        backend : {None, "auto", "numba", "numpy", "cupy"}
+            Overrides ``self.backend`` for this call. The expected counts are not yet
+            computed on the GPU: with "cupy" the E-step runs on the Numba CPU kernels and
+            ``backend_`` records "numba".
 
         Returns
         -------
@@ -818,6 +853,7 @@ class PairHMM:
         enc = self._encode_pairs(pairs)
         if not enc:
             raise ValueError("pairs is empty; give at least one (x, y) pair to fit.")
+        # backend='cupy': the E-step runs on the Numba CPU kernels (no GPU counts yet)
         backend_ = "numpy" if not self._use_numba(backend) else "numba"
 
         def e_step():
@@ -934,6 +970,7 @@ def _expected_accuracy(pm, ops):
 
 # --------------------------------------------------------------------------- batches
 _BLOCK = 1000     # pairs per kernel call when a progress bar is shown
+_BLOCK_GPU = 20000   # the same for backend="cupy" (enough pairs to fill a GPU)
 # MEA through lane groups keeps an 8-byte table over 8 lanes of the group's largest
 # (n+1) x (m+1); pairs above this many cells take the per-pair kernels (8 bytes per own
 # cell), so one very long pair does not need eight times its table
@@ -987,8 +1024,10 @@ def _run_batch(model, enc, kind, backend, progress, desc):
         out["ops"] = [None] * P
         out["expected_accuracy"] = np.empty(P)
     use_numba = model._use_numba(backend)
+    use_gpu = kind in ("score", "mea") and model._use_gpu(backend)
     show = (P > _BLOCK) if progress is None else bool(progress)
-    blocks = [np.arange(s, min(s + _BLOCK, P)) for s in range(0, P, _BLOCK)] if show \
+    step = _BLOCK_GPU if use_gpu else _BLOCK
+    blocks = [np.arange(s, min(s + step, P)) for s in range(0, P, step)] if show \
         else [np.arange(P)]
     bar = None
     if show:
@@ -997,7 +1036,9 @@ def _run_batch(model, enc, kind, backend, progress, desc):
     try:
         for idx in blocks:
             flagged = list(idx) if not use_numba else []
-            if use_numba and len(idx):
+            if use_gpu and len(idx):
+                flagged = _run_gpu_block(model, xs, ys, idx, kind, out)
+            elif use_numba and len(idx):
                 flagged = _run_numba_block(model, xs, ys, idx, kind, out)
             for p in flagged:
                 _run_reference_pair(model, xs[p], ys[p], p, kind, out, use_numba)
@@ -1064,6 +1105,24 @@ def _run_numba_block(model, xs, ys, idx, kind, out, lanes=True):
             L = len(bx[t]) + len(by[t])
             ops = ops_cat[ops_off[t]:ops_off[t] + L]
             out["ops"][p] = _OPS_BYTES[ops[ops >= 0]].tobytes().decode("ascii")
+            mn = min(len(bx[t]), len(by[t]))
+            out["expected_accuracy"][p] = score[t] / mn if mn else 1.0
+    out["log_prob"][idx] = lp
+    return [int(idx[t]) for t in np.flatnonzero(flags)]
+
+
+def _run_gpu_block(model, xs, ys, idx, kind, out):
+    """Score or MEA-align the pairs ``idx`` on the GPU (float64); returns the flagged ones."""
+    from . import gpu
+    bx, by = [xs[p] for p in idx], [ys[p] for p in idx]
+    if kind == "score":
+        lp, flags = gpu.score(bx, by, *model._log_args())
+    else:
+        lp, flags, score, ops = gpu.mea(bx, by, *model._log_args())
+        for t, p in enumerate(idx):
+            if flags[t]:
+                continue
+            out["ops"][p] = _OPS_BYTES[ops[t]].tobytes().decode("ascii")
             mn = min(len(bx[t]), len(by[t]))
             out["expected_accuracy"][p] = score[t] / mn if mn else 1.0
     out["log_prob"][idx] = lp
