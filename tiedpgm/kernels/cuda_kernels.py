@@ -36,8 +36,11 @@ flagged sequences on the CPU (they have probability zero, or a frame that spans 
 nats than the dtype can hold).
 
 Expected transition counts are reduced on the device without atomics, in a fixed
-order (deterministic): the block kernel adds ``alpha_t(i) / g_t * A[i, j] * w_{t+1}(j)``
-into ``xi_part[block, i, j]`` and ``reduce_blocks`` sums over blocks; the warp kernel
+order (deterministic): the block kernel writes ``alpha_t / g_t`` and ``w_{t+1}`` of every
+step into two (N, K) arrays whose product ``xa.T @ xw`` (one cuBLAS call over all
+frames, float64) times ``A`` is the sum, instead of K read-modify-writes of a global
+(K, K) buffer per thread and step (on an H100 those made the K = 128 E-step five times
+slower than Viterbi, which has the same recursion without them); the warp kernel
 accumulates ``alpha_t(i) / g_t * w_{t+1}(j)`` per warp, ``reduce_partials`` sums over
 warps and the caller multiplies by ``A[i, j]``.
 
@@ -70,7 +73,6 @@ class Kernels(NamedTuple):
     forward_backward: object
     forward: object
     viterbi: object
-    reduce_blocks: object  # [blocks, threads](xi_part, xi_sum)
 
 
 @functools.lru_cache(maxsize=None)
@@ -152,9 +154,13 @@ def build(dtype_name="float64"):
 
     @cuda.jit
     def forward_backward(start, trans, trans_t, lfp, fmax, offsets, order, tiny,
-                         log_prob, post, xi_part, flag):
-        """Posteriors into ``post`` (N, K), per-block xi into ``xi_part`` (B, K, K), which
-        the kernel zeroes itself (B must equal the grid size)."""
+                         log_prob, post, xa, xw, flag):
+        """Posteriors into ``post`` (N, K). For the expected transitions, row ``t`` of
+        ``xa`` gets ``alpha_hat_t / g_t`` and row ``t`` of ``xw`` gets ``w_{t+1}`` for every
+        step t -> t+1 inside a sequence; rows of last frames (and of flagged sequences) are
+        left as the caller set them (zeros), so ``xi = A * (xa.T @ xw)`` -- one matrix
+        product for all sequences, done by the host code -- instead of K read-modify-writes
+        of a global (K, K) buffer per thread and step."""
         P = cuda.blockDim.x
         buf = cuda.shared.array(0, ftype)
         sa = buf[0:P]
@@ -164,9 +170,6 @@ def build(dtype_name="float64"):
         blk = cuda.blockIdx.x
         K = lfp.shape[1]
         active = tid < K
-        if active:  # each thread zeroes the column of xi_part it alone accumulates into
-            for i in range(K):
-                xi_part[blk, i, tid] = 0.0
         for idx in range(blk, order.shape[0], cuda.gridDim.x):
             s = order[idx]
             a = offsets[s]
@@ -197,15 +200,12 @@ def build(dtype_name="float64"):
                 g = block_sum(sred, tid, x * u)
                 if active:
                     xg = x / g
-                    sa[tid] = xg
+                    xa[t, tid] = xg
+                    xw[t, tid] = w
                     post[t, tid] = xg * u
                     beta = u / g if x > 0 else ftype(0.0)
-                cuda.syncthreads()
-                if active:
-                    for i in range(K):
-                        xi_part[blk, i, tid] += float64(sa[i] * trans[i, tid] * w)
-                # sa and sw are next written after a barrier that every thread reaches
-                # only when done reading them, so no barrier is needed here
+                # sw is next written after the barrier inside block_sum, which every
+                # thread reaches only when done reading it
 
     @cuda.jit
     def forward(start, trans, lfp, fmax, offsets, order, tiny, log_prob, flag):
@@ -266,20 +266,7 @@ def build(dtype_name="float64"):
                     states[t - 1] = back[t, states[t]]
             cuda.syncthreads()
 
-    @cuda.jit
-    def reduce_blocks(xi_part, xi_sum):
-        """xi_sum[i, j] = sum_b xi_part[b, i, j], summed in block order (deterministic)."""
-        B, K, _ = xi_part.shape
-        for p in range(cuda.grid(1), K * K, cuda.gridsize(1)):
-            i = p // K
-            j = p - i * K
-            acc = 0.0
-            for blk in range(B):
-                acc += xi_part[blk, i, j]
-            xi_sum[i, j] = acc
-
-    return Kernels(np.dtype(dtype_name), row_max, forward_backward, forward, viterbi,
-                   reduce_blocks)
+    return Kernels(np.dtype(dtype_name), row_max, forward_backward, forward, viterbi)
 
 
 def signatures(dtype_name="float64"):
@@ -290,11 +277,10 @@ def signatures(dtype_name="float64"):
     i64 = int64[::1]
     return {
         "row_max": (m2, v1),
-        "forward_backward": (v1, m2, m2, m2, v1, i64, i64, float64, float64[::1], m2,
-                             float64[:, :, ::1], int32[::1]),
+        "forward_backward": (v1, m2, m2, m2, v1, i64, i64, float64, float64[::1], m2, m2, m2,
+                             int32[::1]),
         "forward": (v1, m2, m2, v1, i64, i64, float64, float64[::1], int32[::1]),
         "viterbi": (v1, m2, m2, i64, i64, float64[::1], int32[:, ::1], int64[::1]),
-        "reduce_blocks": (float64[:, :, ::1], float64[:, ::1]),
     }
 
 

@@ -210,6 +210,33 @@ def _subset(log_frameprob, offsets, seqs):
     return sub, sub_off
 
 
+def _zeros(shape, dt):
+    """A zero-filled device array (memset on the device when CuPy is there)."""
+    if not _simulated():
+        try:
+            import cupy
+        except ImportError:
+            pass
+        else:
+            return cuda.as_cuda_array(cupy.zeros(shape, dtype=dt))
+    return cuda.to_device(np.zeros(shape, dtype=dt))
+
+
+def _outer_sum(xa, xw):
+    """``xa.T @ xw`` in float64, (K, K) on the host: one matrix product (cuBLAS through
+    CuPy on a GPU) over all frames of all sequences."""
+    if not _simulated():
+        try:
+            import cupy
+        except ImportError:
+            pass
+        else:
+            a = cupy.asarray(xa).astype(cupy.float64, copy=False)
+            w = cupy.asarray(xw).astype(cupy.float64, copy=False)
+            return cupy.asnumpy(a.T @ w)
+    return xa.copy_to_host().astype(np.float64).T @ xw.copy_to_host().astype(np.float64)
+
+
 def _as_cupy_if_possible(dev):
     try:
         import cupy
@@ -278,16 +305,14 @@ def forward_backward(log_startprob, log_transmat, log_frameprob, offsets, *,
     else:
         blocks, threads = _launch_shape(K, S, max_blocks)
         fmax = _row_max(kern, lfp, dt)
-        xi_part = cuda.device_array((blocks, K, K), dtype=np.float64)  # zeroed by the kernel
+        xa, xw = _zeros((N, K), dt), _zeros((N, K), dt)
         kern.forward_backward[blocks, threads, 0, 3 * threads * dt.itemsize](
             cuda.to_device(np.exp(log_pi).astype(dt)), cuda.to_device(A.astype(dt)),
             cuda.to_device(np.ascontiguousarray(A.T, dtype=dt)), lfp, fmax,
             cuda.to_device(offsets_h), cuda.to_device(order), cuda_kernels.TINY[name],
-            log_prob_d, post, xi_part, flag)
-        xi_d = cuda.device_array((K, K), dtype=np.float64)
-        kern.reduce_blocks[max(1, min(math.ceil(K * K / threads), 1024)), threads](
-            xi_part, xi_d)
-        xi_sum = xi_d.copy_to_host()
+            log_prob_d, post, xa, xw, flag)
+        with np.errstate(invalid="ignore"):
+            xi_sum = _outer_sum(xa, xw) * A
     log_prob = log_prob_d.copy_to_host()
     bad = np.flatnonzero(flag.copy_to_host())
     fixes = None
