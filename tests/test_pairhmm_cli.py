@@ -82,3 +82,13 @@ def test_bad_input_one_line_error(fasta, args, msg):
     assert r.returncode != 0
     err = r.stderr.strip().splitlines()
     assert len(err) == 1 and msg in err[0], r.stderr
+
+
+def test_backend_cupy_without_gpu_is_one_line_error(fasta):
+    from test_pairhmm_gpu import HAS_GPU
+    if HAS_GPU:
+        pytest.skip("a GPU is present: --backend cupy runs")
+    r = run("align", str(fasta["one"]), "--backend", "cupy", "-q", cwd=str(fasta["dir"]))
+    assert r.returncode != 0
+    err = r.stderr.strip().splitlines()
+    assert len(err) == 1 and "backend='numba'" in err[0], r.stderr

@@ -67,7 +67,7 @@ def main(argv=None):
     try:
         _set_threads(getattr(args, "threads", None))
         return int(args.func(args) or 0)
-    except (ValueError, TypeError, FileNotFoundError, ImportError, KeyError) as exc:
+    except (ValueError, TypeError, FileNotFoundError, ImportError, KeyError, RuntimeError) as exc:
         msg = exc.args[0] if exc.args else exc
         print(f"tiedpgm {args.command}: error: {msg}", file=sys.stderr)
         return 1
