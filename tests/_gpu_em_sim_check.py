@@ -14,12 +14,11 @@ log-likelihoods, every statistic of one E-step, and the parameters after one M-s
 Sizes are tiny (K <= 4, N <= 40): the simulator runs every GPU thread as a Python thread.
 """
 import copy
-import json
 import sys
-import time
-import traceback
 
 import numpy as np
+
+from _gpu_helpers import sim_main
 
 RTOL = 1e-10
 
@@ -245,23 +244,5 @@ def inference_on_device():
         np.testing.assert_array_equal(v_d[1], v_h[1])
 
 
-def main(names):
-    names = names or list(CASES)
-    ok_all = True
-    for name in names:
-        t0 = time.time()
-        rec = {"case": name}
-        try:
-            CASES[name]()
-            rec["ok"] = True
-        except Exception:  # noqa: BLE001 - reported to the parent test
-            rec["ok"] = False
-            rec["error"] = traceback.format_exc()
-            ok_all = False
-        rec["seconds"] = round(time.time() - t0, 2)
-        print(json.dumps(rec), flush=True)
-    return 0 if ok_all else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(sim_main(CASES, sys.argv[1:]))

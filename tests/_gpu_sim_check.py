@@ -10,13 +10,12 @@ warp kernels (K <= 32: 32 // P sequences per warp, P the next power of two >= K)
 two warps per simulated block; K = 33 and 40 take the block kernel; cases marked "both"
 run the same comparison with ``kernel="warp"`` and ``kernel="block"``.
 """
-import json
 import os
 import sys
-import time
-import traceback
 
 import numpy as np
+
+from _gpu_helpers import sim_main
 
 from _hmm_helpers import offsets_of, random_frames, random_model
 from tiedpgm.kernels import safe_log
@@ -349,28 +348,6 @@ def long_chunked_dispatch():
     _compare(log_pi, log_A, lfp, off, kernels=("chunked",))
 
 
-def main(names):
-    from numba import config
-    if not config.ENABLE_CUDASIM:
-        print("set NUMBA_ENABLE_CUDASIM=1 before running this script", file=sys.stderr)
-        return 2
-    # the simulator's barriers hand the GIL between one Python thread per GPU thread; a
-    # short switch interval makes them about 4x faster
-    sys.setswitchinterval(5e-4)
-    failed = 0
-    for name in names or list(CASES):
-        t0 = time.perf_counter()
-        try:
-            CASES[name]()
-            res = {"case": name, "ok": True}
-        except Exception:  # noqa: BLE001 - reported to the parent test
-            failed += 1
-            res = {"case": name, "ok": False, "error": traceback.format_exc()}
-        res["seconds"] = round(time.perf_counter() - t0, 2)
-        print(json.dumps(res), flush=True)
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
     assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run with NUMBA_ENABLE_CUDASIM=1"
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(sim_main(CASES, sys.argv[1:]))

@@ -9,13 +9,12 @@ Sizes are tiny: the simulator runs every GPU thread as a Python thread. Most cas
 strips of 4 rows (``lanes=4``; the GPU always uses 32) so that lengths <= 14 already span
 several strips; one case uses 32 lanes with 40 rows (two strips of a real warp).
 """
-import json
 import os
 import sys
-import time
-import traceback
 
 import numpy as np
+
+from _gpu_helpers import sim_main
 
 import tiedpgm as tp
 
@@ -212,25 +211,6 @@ def bad_dtype_is_refused():
         raise AssertionError("dtype=np.int32 was accepted")
 
 
-def main(names):
-    from numba import config
-    if not config.ENABLE_CUDASIM:
-        print("set NUMBA_ENABLE_CUDASIM=1 before running this script", file=sys.stderr)
-        return 2
-    failed = 0
-    for name in names or list(CASES):
-        t0 = time.perf_counter()
-        try:
-            CASES[name]()
-            res = {"case": name, "ok": True}
-        except Exception:  # noqa: BLE001 - reported to the parent test
-            failed += 1
-            res = {"case": name, "ok": False, "error": traceback.format_exc()}
-        res["seconds"] = round(time.perf_counter() - t0, 2)
-        print(json.dumps(res), flush=True)
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
     assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run with NUMBA_ENABLE_CUDASIM=1"
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(sim_main(CASES, sys.argv[1:]))

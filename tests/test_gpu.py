@@ -6,7 +6,6 @@ Tolerances: float64 1e-10 relative (as for every backend); float32 as documented
 ``docs/gpu.md`` (log-likelihoods 1e-5 relative, posteriors 1e-4 absolute, expected
 transition counts 1e-4 relative to the number of transitions).
 """
-import os
 
 import numpy as np
 import pytest
@@ -14,33 +13,16 @@ import pytest
 import tiedpgm as tp
 from tiedpgm.kernels import numba_cpu, reference, safe_log
 
+from _gpu_helpers import has_cuda_gpu, has_cupy_gpu
 from _hmm_helpers import offsets_of, random_model
 
 
-def _cuda_gpu():
-    if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
-        return False
-    try:
-        from tiedpgm.kernels._numba_cuda import cuda
-        return cuda.is_available()
-    except Exception:  # noqa: BLE001 - any failure means "no usable GPU"
-        return False
-
-
-def _cupy_gpu():
-    try:
-        import cupy
-        return cupy.cuda.runtime.getDeviceCount() > 0
-    except Exception:  # noqa: BLE001
-        return False
-
-
-HAS_GPU = _cuda_gpu()
+HAS_GPU = has_cuda_gpu()
 pytestmark = [pytest.mark.gpu,
               pytest.mark.skipif(not HAS_GPU, reason="needs an NVIDIA GPU visible to numba.cuda "
                                  "(CUDA driver); the kernels are tested on the CPU under the "
                                  "CUDA simulator in test_gpu_sim.py")]
-needs_cupy = pytest.mark.skipif(not _cupy_gpu(), reason="needs CuPy and an NVIDIA GPU")
+needs_cupy = pytest.mark.skipif(not has_cupy_gpu(), reason="needs CuPy and an NVIDIA GPU")
 
 RTOL = 1e-10
 F32_LP_RTOL = 1e-5

@@ -7,26 +7,15 @@ The same device code is checked against the host families on the CPU under Numba
 simulator in ``test_gpu_em_sim.py``; these tests are the end-to-end comparisons at real
 sizes on the device.
 """
-import os
 
 import numpy as np
 import pytest
 
 import tiedpgm as tp
 
+from _gpu_helpers import has_cuda_gpu, has_cupy_gpu
 
-def _cuda_gpu():
-    if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
-        return False
-    try:
-        import cupy
-        from tiedpgm.kernels._numba_cuda import cuda
-        return cuda.is_available() and cupy.cuda.runtime.getDeviceCount() > 0
-    except Exception:  # noqa: BLE001 - any failure means "no usable GPU"
-        return False
-
-
-HAS_GPU = _cuda_gpu()
+HAS_GPU = has_cuda_gpu() and has_cupy_gpu()
 pytestmark = [pytest.mark.gpu,
               pytest.mark.skipif(not HAS_GPU, reason="needs CuPy and an NVIDIA GPU visible to "
                                  "numba.cuda; the device path is tested on the CPU under the "

@@ -10,7 +10,6 @@ log-likelihoods and statistics computed there), tested without a GPU.
 * The emission kernels are compiled to PTX for sm_90 (needs NVVM, not a driver).
 * ``backend="auto"`` and ``gpu_dtype`` are checked on the CPU.
 """
-import json
 import os
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import numpy as np
 import pytest
 
 import tiedpgm as tp
+from _gpu_helpers import check_sim_case, has_cuda_gpu, nvvm_available, run_sim_cases
 from _gpu_em_sim_check import CASES
 
 HELPER = Path(__file__).with_name("_gpu_em_sim_check.py")
@@ -29,53 +29,20 @@ HELPER = Path(__file__).with_name("_gpu_em_sim_check.py")
 
 @pytest.fixture(scope="module")
 def sim_results():
-    env = dict(os.environ)
-    env["NUMBA_ENABLE_CUDASIM"] = "1"
-    root = str(Path(tp.__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = (root + os.pathsep + str(HELPER.parent) + os.pathsep
-                         + env.get("PYTHONPATH", ""))
-    proc = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", str(HELPER)],
-                          env=env, capture_output=True, text=True, timeout=600)
-    results = {}
-    for line in proc.stdout.splitlines():
-        if line.startswith("{"):
-            rec = json.loads(line)
-            results[rec["case"]] = rec
-    if not results:
-        pytest.fail(f"simulator run produced no results (rc={proc.returncode}):\n"
-                    f"{proc.stdout}\n{proc.stderr}")
-    return results, proc.stderr
+    return run_sim_cases(HELPER)
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_device_em_under_cuda_simulator(sim_results, name):
-    results, stderr = sim_results
-    assert name in results, f"case {name} did not report (crashed?):\n{stderr}"
-    rec = results[name]
-    assert rec["ok"], rec.get("error")
+    check_sim_case(sim_results, name)
 
 
-def _has_cuda_gpu():
-    try:
-        from tiedpgm.kernels._numba_cuda import cuda
-        return cuda.is_available()
-    except Exception:  # noqa: BLE001
-        return False
-
-
-def _nvvm_available():
-    try:
-        from numba.cuda.cudadrv import nvvm
-        nvvm.NVVM()
-        return True
-    except Exception:  # noqa: BLE001 - any failure means "cannot compile PTX here"
-        return False
 
 
 @pytest.mark.skipif(os.environ.get("NUMBA_ENABLE_CUDASIM") == "1",
                     reason="PTX compilation needs the real numba.cuda target, not the simulator")
-@pytest.mark.skipif(not _nvvm_available(), reason="NVVM (CUDA toolkit) not found")
-@pytest.mark.skipif(_has_cuda_gpu(), reason="a real GPU compiles and runs them in "
+@pytest.mark.skipif(not nvvm_available(), reason="NVVM (CUDA toolkit) not found")
+@pytest.mark.skipif(has_cuda_gpu(), reason="a real GPU compiles and runs them in "
                     "test_gpu_em.py (the faked compute capability must not leak there)")
 def test_emission_kernels_compile_to_ptx():
     import numba.cuda.dispatcher as dispatcher

@@ -10,10 +10,7 @@
   (the simulator emulates them); the warp kernels' PTX must have no local memory.
 * Without a GPU, ``backend='cupy'`` and the GPU module fail with clear errors.
 """
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
@@ -21,7 +18,7 @@ from unittest import mock
 import numpy as np
 import pytest
 
-import tiedpgm as tp
+from _gpu_helpers import check_sim_case, has_cuda_gpu, nvvm_available, run_sim_cases
 from _gpu_sim_check import CASES
 
 HELPER = Path(__file__).with_name("_gpu_sim_check.py")
@@ -29,47 +26,14 @@ HELPER = Path(__file__).with_name("_gpu_sim_check.py")
 
 @pytest.fixture(scope="module")
 def sim_results():
-    env = dict(os.environ)
-    env["NUMBA_ENABLE_CUDASIM"] = "1"
-    # test the same tiedpgm that this process imported (installed wheel or checkout)
-    root = str(Path(tp.__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", str(HELPER)], env=env,
-                          capture_output=True, text=True, timeout=300)
-    results = {}
-    for line in proc.stdout.splitlines():
-        if line.startswith("{"):
-            rec = json.loads(line)
-            results[rec["case"]] = rec
-    if not results:
-        pytest.fail(f"simulator run produced no results (rc={proc.returncode}):\n"
-                    f"{proc.stdout}\n{proc.stderr}")
-    return results, proc.stderr
+    return run_sim_cases(HELPER)
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_kernels_under_cuda_simulator(sim_results, name):
-    results, stderr = sim_results
-    assert name in results, f"case {name} did not report (crashed?):\n{stderr}"
-    rec = results[name]
-    assert rec["ok"], rec.get("error")
+    check_sim_case(sim_results, name)
 
 
-def _has_cuda_gpu():
-    try:
-        from tiedpgm.kernels._numba_cuda import cuda
-        return cuda.is_available()
-    except Exception:  # noqa: BLE001
-        return False
-
-
-def _nvvm_available():
-    try:
-        from numba.cuda.cudadrv import nvvm
-        nvvm.NVVM()
-        return True
-    except Exception:  # noqa: BLE001 - any failure means "cannot compile PTX here"
-        return False
 
 
 def _ptx_only(test):
@@ -78,8 +42,8 @@ def _ptx_only(test):
         pytest.mark.skipif(os.environ.get("NUMBA_ENABLE_CUDASIM") == "1",
                            reason="PTX compilation needs the real numba.cuda target, "
                            "not the simulator"),
-        pytest.mark.skipif(not _nvvm_available(), reason="NVVM (CUDA toolkit) not found"),
-        pytest.mark.skipif(_has_cuda_gpu(), reason="a real GPU compiles and runs them in "
+        pytest.mark.skipif(not nvvm_available(), reason="NVVM (CUDA toolkit) not found"),
+        pytest.mark.skipif(has_cuda_gpu(), reason="a real GPU compiles and runs them in "
                            "test_gpu.py (the faked compute capability below must not leak "
                            "into its launches)"),
     ]
@@ -124,7 +88,7 @@ def test_warp_kernels_compile_to_ptx_without_local_memory(dtype, K):
         assert "ld.local" not in text and "st.local" not in text, name
 
 
-@pytest.mark.skipif(_has_cuda_gpu(), reason="this machine has a GPU")
+@pytest.mark.skipif(has_cuda_gpu(), reason="this machine has a GPU")
 @pytest.mark.skipif(os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", reason="simulator active")
 def test_gpu_module_without_gpu_says_use_numba():
     from tiedpgm.kernels import cupy_gpu

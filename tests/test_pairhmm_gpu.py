@@ -11,7 +11,6 @@ log-likelihoods 2e-5 relative, match posteriors 5e-3 absolute, MEA expected accu
 absolute and identical alignments for at least 90% of the pairs (float32 posteriors
 can flip a near-tie of the MEA recursion).
 """
-import os
 
 import numpy as np
 import pandas as pd
@@ -21,18 +20,10 @@ import tiedpgm as tp
 from tiedpgm.pairhmm import kernels_numba as nk
 from tiedpgm.pairhmm import kernels_reference as ref
 
-
-def _cuda_gpu():
-    if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
-        return False
-    try:
-        from tiedpgm.kernels._numba_cuda import cuda
-        return cuda.is_available()
-    except Exception:  # noqa: BLE001 - any failure means "no usable GPU"
-        return False
+from _gpu_helpers import has_cuda_gpu
 
 
-HAS_GPU = _cuda_gpu()
+HAS_GPU = has_cuda_gpu()
 pytestmark = [pytest.mark.gpu,
               pytest.mark.skipif(not HAS_GPU, reason="needs an NVIDIA GPU visible to "
                                  "numba.cuda (CUDA driver); the kernels are tested on the CPU "

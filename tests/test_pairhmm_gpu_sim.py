@@ -9,10 +9,7 @@
   device (the simulator has no warp shuffles; the device code uses them).
 * Without a GPU, ``backend='cupy'`` fails with a clear error that names backend='numba'.
 """
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 from unittest import mock
@@ -21,6 +18,7 @@ import numpy as np
 import pytest
 
 import tiedpgm as tp
+from _gpu_helpers import check_sim_case, has_cuda_gpu, nvvm_available, run_sim_cases
 from _pairhmm_gpu_sim_check import CASES
 
 HELPER = Path(__file__).with_name("_pairhmm_gpu_sim_check.py")
@@ -28,55 +26,22 @@ HELPER = Path(__file__).with_name("_pairhmm_gpu_sim_check.py")
 
 @pytest.fixture(scope="module")
 def sim_results():
-    env = dict(os.environ)
-    env["NUMBA_ENABLE_CUDASIM"] = "1"
-    root = str(Path(tp.__file__).resolve().parent.parent)
-    tests = str(Path(__file__).resolve().parent)
-    env["PYTHONPATH"] = os.pathsep.join([root, tests, env.get("PYTHONPATH", "")])
-    proc = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", str(HELPER)],
-                          env=env, capture_output=True, text=True, timeout=600)
-    results = {}
-    for line in proc.stdout.splitlines():
-        if line.startswith("{"):
-            rec = json.loads(line)
-            results[rec["case"]] = rec
-    if not results:
-        pytest.fail(f"simulator run produced no results (rc={proc.returncode}):\n"
-                    f"{proc.stdout}\n{proc.stderr}")
-    return results, proc.stderr
+    return run_sim_cases(HELPER)
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_pairhmm_kernels_under_cuda_simulator(sim_results, name):
-    results, stderr = sim_results
-    assert name in results, f"case {name} did not report (crashed?):\n{stderr}"
-    rec = results[name]
-    assert rec["ok"], rec.get("error")
+    check_sim_case(sim_results, name)
 
 
-def _has_cuda_gpu():
-    try:
-        from tiedpgm.kernels._numba_cuda import cuda
-        return cuda.is_available()
-    except Exception:  # noqa: BLE001
-        return False
-
-
-def _nvvm_available():
-    try:
-        from numba.cuda.cudadrv import nvvm
-        nvvm.NVVM()
-        return True
-    except Exception:  # noqa: BLE001 - any failure means "cannot compile PTX here"
-        return False
 
 
 SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
 
 
 @pytest.mark.skipif(SIMULATED, reason="PTX compilation needs the real numba.cuda target")
-@pytest.mark.skipif(not _nvvm_available(), reason="NVVM (CUDA toolkit) not found")
-@pytest.mark.skipif(_has_cuda_gpu(), reason="a real GPU compiles and runs them in "
+@pytest.mark.skipif(not nvvm_available(), reason="NVVM (CUDA toolkit) not found")
+@pytest.mark.skipif(has_cuda_gpu(), reason="a real GPU compiles and runs them in "
                     "test_pairhmm_gpu.py (the faked compute capability must not leak there)")
 @pytest.mark.parametrize("K", [1, 2])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
@@ -95,7 +60,7 @@ def test_pairhmm_kernels_compile_to_ptx(dtype, K):
             assert "shfl.sync" in ptx, name      # the warp exchange is real shuffles
 
 
-@pytest.mark.skipif(_has_cuda_gpu(), reason="this machine has a GPU")
+@pytest.mark.skipif(has_cuda_gpu(), reason="this machine has a GPU")
 @pytest.mark.skipif(SIMULATED, reason="simulator active")
 def test_backend_cupy_without_gpu_says_use_numba():
     model = tp.PairHMM(alphabet="ACGT", backend="cupy")     # accepted at construction
