@@ -335,6 +335,25 @@ def long_chunked_zeros_wide_frames_and_impossible():
 
 
 @case
+def long_chunked_viterbi():
+    """(max, +) chunk products, stitched boundary states, per-chunk paths: the reference's
+    path and log-probability (random frames: no exact ties), an impossible sequence too."""
+    from tiedpgm.kernels import cuda_long, reference
+    rng = np.random.default_rng(24)
+    for K, lengths, L, zeros in [(3, [23], 5, False), (2, [1, 9, 4, 17], 4, False),
+                                 (4, [30, 1, 2, 7], 7, True), (1, [5, 3], 2, False)]:
+        log_pi, log_A = random_model(rng, K, zeros=zeros)
+        off = offsets_of(lengths)
+        lfp = random_frames(rng, off[-1], K, zeros=zeros)
+        if K == 4:
+            lfp[35] = -np.inf   # the second sequence has probability zero
+        lp, states = cuda_long.viterbi(log_pi, log_A, lfp, off, chunk_len=L)
+        r_lp, r_states = reference.viterbi(log_pi, log_A, lfp, off)
+        np.testing.assert_allclose(lp, r_lp, rtol=RTOL)
+        np.testing.assert_array_equal(states, r_states)
+
+
+@case
 def long_chunked_dispatch():
     """kernel='auto' sends one long sequence to the chunked path, many short ones not."""
     from tiedpgm.kernels import cupy_gpu

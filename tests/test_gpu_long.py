@@ -34,3 +34,18 @@ def test_chunked_equals_cpu(K, zeros):
     # float32 over 200,000 frames: error of a scaled recursion grows like T * eps
     np.testing.assert_allclose(lp32, c_lp, rtol=F32_LP_RTOL * 10)
     np.testing.assert_allclose(post32, c_post, atol=F32_POST_ATOL * 10)
+
+
+@pytest.mark.parametrize("K", [3, 16, 40])
+def test_chunked_viterbi_equals_cpu(K):
+    from tiedpgm.kernels import cuda_long
+    rng = np.random.default_rng(K)
+    log_pi, log_A = random_model(rng, K, zeros=True)
+    lengths = [150_000, 1, 2_003]
+    off = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    lfp = random_frames(rng, off[-1], K, zeros=True)
+    c_lp, c_states = numba_cpu.viterbi(log_pi, log_A, lfp, off)
+    lp, states = cuda_long.viterbi(log_pi, log_A, lfp, off)
+    np.testing.assert_allclose(lp, c_lp, rtol=RTOL)
+    # random real-valued frames: no exact ties, so the same path
+    np.testing.assert_array_equal(states, c_states)

@@ -69,8 +69,9 @@ def _compile_ptx(kern, sigs):
 @_ptx_only
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_kernels_compile_to_ptx(dtype):
-    from tiedpgm.kernels import cuda_kernels
+    from tiedpgm.kernels import cuda_kernels, cuda_long
     _compile_ptx(cuda_kernels.build(dtype), cuda_kernels.signatures(dtype))
+    _compile_ptx(cuda_long.build(dtype), cuda_long.signatures(dtype))
 
 
 @_ptx_only

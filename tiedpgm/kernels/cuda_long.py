@@ -43,6 +43,8 @@ class LongKernels(NamedTuple):
     row_max: object
     products: object
     chunk_fb: object
+    vit_products: object
+    chunk_viterbi: object
 
 
 @functools.lru_cache(maxsize=None)
@@ -211,7 +213,79 @@ def build(dtype_name="float64"):
         if not ok and tid == 0:
             flag[c] = 1
 
-    return LongKernels(np.dtype(dtype_name), row_max, products, chunk_fb)
+    @cuda.jit
+    def vit_products(log_start, log_trans, lfp, cstart, cfirst, R, R2):
+        """(max, +) product of each chunk: R[c, i, j] = best log-score of a path from state
+        i at the frame before the chunk (the first chunk: i at its first frame, start
+        score included) to state j at its last frame."""
+        c = cuda.blockIdx.x
+        j = cuda.threadIdx.x
+        K = lfp.shape[1]
+        a = cstart[c]
+        b = cstart[c + 1]
+        first = cfirst[c] != 0
+        if j < K:  # thread j owns column j
+            for i in range(K):
+                R[c, i, j] = -math.inf
+            R[c, j, j] = log_start[j] + lfp[a, j] if first else ftype(0.0)
+        cuda.syncthreads()
+        for t in range(a + 1 if first else a, b):
+            if j < K:
+                e = lfp[t, j]
+                for i in range(K):
+                    best = R[c, i, 0] + log_trans[0, j]
+                    for k in range(1, K):
+                        v = R[c, i, k] + log_trans[k, j]
+                        if v > best:
+                            best = v
+                    R2[c, i, j] = best + e
+            cuda.syncthreads()
+            if j < K:
+                for i in range(K):
+                    R[c, i, j] = R2[c, i, j]
+            cuda.syncthreads()
+
+    @cuda.jit
+    def chunk_viterbi(log_start, log_trans, lfp, cstart, cfirst, prev_state, end_state,
+                      back, states):
+        """Best path through chunk c from ``prev_state[c]`` at the frame before it (the
+        first chunk: the start probabilities) to ``end_state[c]`` at its last frame, into
+        ``states``; ties go to the lowest state index."""
+        delta = cuda.shared.array(0, ftype)
+        c = cuda.blockIdx.x
+        tid = cuda.threadIdx.x
+        K = lfp.shape[1]
+        active = tid < K
+        a = cstart[c]
+        b = cstart[c + 1]
+        if active:
+            if cfirst[c] != 0:
+                delta[tid] = log_start[tid] + lfp[a, tid]
+            else:
+                delta[tid] = log_trans[prev_state[c], tid] + lfp[a, tid]
+        cuda.syncthreads()
+        for t in range(a + 1, b):
+            best = ftype(0.0)
+            arg = 0
+            if active:
+                best = delta[0] + log_trans[0, tid]
+                for i in range(1, K):
+                    v = delta[i] + log_trans[i, tid]
+                    if v > best:
+                        best = v
+                        arg = i
+                back[t, tid] = arg
+            cuda.syncthreads()
+            if active:
+                delta[tid] = best + lfp[t, tid]
+            cuda.syncthreads()
+        if tid == 0:
+            states[b - 1] = end_state[c]
+            for t in range(b - 1, a, -1):
+                states[t - 1] = back[t, states[t]]
+
+    return LongKernels(np.dtype(dtype_name), row_max, products, chunk_fb, vit_products,
+                       chunk_viterbi)
 
 
 def chunk_layout(offsets, chunk_len):
@@ -292,6 +366,46 @@ def stitch(R, sigma, cfirst, cseq, S):
         for i in range(K):
             b_end[c, i] = np.exp(z[i] - m)
     return a_end, b_end, loglik, bad
+
+
+@numba.njit(cache=True)
+def stitch_viterbi(R, cfirst, cseq, S):
+    """Chunk-boundary states of each sequence's best path: (log_prob (S,), state before
+    each chunk (C,), state at each chunk's end (C,)); ties to the lowest index."""
+    C, K, _ = R.shape
+    delta = np.empty((C, K))
+    for c in range(C):
+        for j in range(K):
+            best = -np.inf
+            for i in range(K):
+                v = R[c, i, j] + (0.0 if cfirst[c] else delta[c - 1, i])
+                if v > best:
+                    best = v
+            delta[c, j] = best
+    log_prob = np.full(S, -np.inf)
+    prev = np.zeros(C, dtype=np.int64)
+    end = np.zeros(C, dtype=np.int64)
+    for c in range(C - 1, -1, -1):
+        s = cseq[c]
+        if c == C - 1 or cseq[c + 1] != s:  # last chunk of its sequence
+            arg = 0
+            for j in range(1, K):
+                if delta[c, j] > delta[c, arg]:
+                    arg = j
+            end[c] = arg
+            log_prob[s] = delta[c, arg]
+        else:
+            end[c] = prev[c + 1]
+        if not cfirst[c]:
+            arg = 0
+            best = delta[c - 1, 0] + R[c, 0, end[c]]
+            for i in range(1, K):
+                v = delta[c - 1, i] + R[c, i, end[c]]
+                if v > best:
+                    best = v
+                    arg = i
+            prev[c] = arg
+    return log_prob, prev, end
 
 
 def default_chunk_len(lengths, n_sm):
@@ -436,3 +550,62 @@ def forward_backward(log_startprob, log_transmat, log_frameprob, offsets, *,
         import cupy
         return log_prob, cupy.asarray(post), xi_sum
     return log_prob, post_h, xi_sum
+
+
+def viterbi(log_startprob, log_transmat, log_frameprob, offsets, *, dtype=np.float64,
+            chunk_len=None):
+    """:func:`cupy_gpu.viterbi` for few long sequences: (max, +) chunk products, the chunk
+    boundaries' states stitched on the host, then each chunk's path between its fixed end
+    states. The best log-probability equals the sequential recursion's up to rounding;
+    where two paths tie exactly, the one chosen may differ from the reference's."""
+    name = np.dtype(dtype).name
+    kern = build(name)
+    dt = np.dtype(name)
+    offsets = np.asarray(offsets, dtype=np.int64)
+    S = len(offsets) - 1
+    if not _simulated() and cuda.is_cuda_array(log_frameprob):
+        lfp = cuda.as_cuda_array(log_frameprob)
+        if lfp.dtype != dt or not lfp.is_c_contiguous():
+            import cupy
+            lfp = cuda.as_cuda_array(cupy.ascontiguousarray(cupy.asarray(log_frameprob),
+                                                            dtype=dt))
+    else:
+        lfp = cuda.to_device(np.ascontiguousarray(log_frameprob, dtype=dt))
+    N, K = lfp.shape
+    if chunk_len is None:
+        n_sm = 4 if _simulated() else cuda.get_current_device().MULTIPROCESSOR_COUNT
+        chunk_len = default_chunk_len(np.diff(offsets), n_sm)
+    cstart, cfirst, cseq = chunk_layout(offsets, int(chunk_len))
+    C = len(cfirst)
+    threads = 1 << max(K - 1, 0).bit_length()
+    if not _simulated():
+        threads = max(threads, 32)
+    d_pi = cuda.to_device(np.asarray(log_startprob, dtype=dt))
+    d_A = cuda.to_device(np.ascontiguousarray(log_transmat, dtype=dt))
+    d_cstart, d_cfirst = cuda.to_device(cstart), cuda.to_device(cfirst)
+    R = cuda.device_array((C, K, K), dtype=dt)
+    R2 = cuda.device_array((C, K, K), dtype=dt)
+    kern.vit_products[C, threads](d_pi, d_A, lfp, d_cstart, d_cfirst, R, R2)
+    log_prob, prev, end = stitch_viterbi(R.copy_to_host().astype(np.float64), cfirst, cseq, S)
+    back = cuda.device_array((N, K), dtype=np.int32)
+    states = cuda.device_array(N, dtype=np.int64)
+    kern.chunk_viterbi[C, threads, 0, threads * dt.itemsize](
+        d_pi, d_A, lfp, d_cstart, d_cfirst, cuda.to_device(prev), cuda.to_device(end), back,
+        states)
+    return log_prob, states.copy_to_host()
+
+
+def signatures(dtype_name="float64"):
+    """Argument types of each kernel, for ahead-of-time PTX checks (``cuda.compile_ptx``)."""
+    from numba import int32, int64
+    f = float64 if dtype_name == "float64" else float32
+    v1, m2, m3 = f[::1], f[:, ::1], f[:, :, ::1]
+    i64, i32 = int64[::1], int32[::1]
+    return {
+        "row_max": (m2, v1),
+        "products": (v1, m2, m2, v1, i64, i32, m3, m3, float64[:, ::1]),
+        "chunk_fb": (v1, m2, m2, m2, v1, i64, i32, m2, m2, float64, m2, float64[:, :, ::1],
+                     i32),
+        "vit_products": (v1, m2, m2, i64, i32, m3, m3),
+        "chunk_viterbi": (v1, m2, m2, i64, i32, i64, i64, int32[:, ::1], i64),
+    }

@@ -12,7 +12,7 @@ and the (K, K) expected transition counts, already reduced on the device, cross 
 barriers) for K <= 32 and the block kernels (one block per sequence) above, except for
 few long sequences (the longest holds at least 1/n_SM of all frames and has at least
 4096 of them, K <= 64), which go to the chunked path of :mod:`.cuda_long` (the time
-axis split over many blocks and stitched exactly; Viterbi stays one walk per sequence).
+axis split over many blocks and stitched exactly, Viterbi included).
 ``"warp"``/``"block"``/``"chunked"`` force one (tests, timings). See :mod:`.cuda_kernels`.
 
 ``dtype=np.float64`` (default) or ``np.float32`` selects the arithmetic of the
@@ -41,8 +41,7 @@ nats than the dtype holds) are flagged by the kernel and redone on the host by
 :mod:`.numba_cpu` in float64, so the result for them is the reference's (``-inf`` and
 NaN posteriors for a sequence of probability zero).
 
-Not done yet (issue 7): a tensor-core kernel for large K; Viterbi of a few very long
-sequences (one warp or block walks each).
+Not done yet (issue 7): a tensor-core kernel for large K.
 """
 import math
 
@@ -148,7 +147,7 @@ def _use_warp(K, kernel):
     if kernel == "warp" and K > _WARP_MAX_K:
         raise ValueError(f"kernel='warp' takes at most {_WARP_MAX_K} states, got K={K}; "
                          "use kernel='auto' or 'block'.")
-    return kernel == "warp" or (kernel in ("auto", "chunked") and K <= _WARP_MAX_K)
+    return kernel == "warp" or (kernel == "auto" and K <= _WARP_MAX_K)
 
 
 def _warp_kernels(name, K):
@@ -375,9 +374,13 @@ def viterbi(log_startprob, log_transmat, log_frameprob, offsets, *, dtype=np.flo
             max_blocks=None, kernel="auto"):
     """Best state path of each sequence on the GPU: (log_prob (S,) float64, states (N,) int64).
 
-    Ties go to the lowest state index, as in the reference."""
+    Ties go to the lowest state index, as in the reference (on the chunked path, where
+    two paths tie exactly across a chunk boundary, the one chosen may differ)."""
     _require_device()
     name = _dtype_name(dtype)
+    if _use_chunked(log_transmat, offsets, kernel):
+        return cuda_long.viterbi(log_startprob, log_transmat, log_frameprob,
+                                 _host(offsets, np.int64), dtype=dtype)
     kern = cuda_kernels.build(name)
     dt, log_pi, log_A, offsets_h, order, lfp = _prepare(
         log_startprob, log_transmat, log_frameprob, offsets, name)
