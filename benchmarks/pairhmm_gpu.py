@@ -11,11 +11,14 @@ Run from the repository root::
     PYTHONPATH=$PWD python benchmarks/pairhmm_gpu.py --quick    # 10,000 pairs
     python benchmarks/pairhmm_gpu.py --sim                      # tiny, CUDA simulator
 
-Rows: forward (log-likelihood per pair) and posterior + MEA (forward, backward, match
-posteriors, MEA recursion and traceback on the device; ops copied back), float32 and
-float64, each timed end to end (host arrays in, NumPy results out) after a warm-up call,
-with ``cuda.synchronize()`` before reading the clock; compile time (first call on a few
-pairs) is reported separately. "forward, kernel only" times the launch on data already on
+Rows: forward (log-likelihood per pair), posterior + MEA (forward, backward, match
+posteriors, MEA recursion and traceback on the device; ops copied back), Viterbi
+(max-plus recursion with one pointer byte per cell, traceback on the device; states
+copied back; without posteriors) and the E-step of ``fit`` (forward storing all states,
+backward adding expected counts; summed counts copied back), float32 and float64, each
+timed end to end (host arrays in, NumPy results out) after a warm-up call, with
+``cuda.synchronize()`` before reading the clock; compile time (first call on a few pairs)
+is reported separately. "forward, kernel only" times the launch on data already on
 the device. A naive baseline (one thread per pair, log space, rows in global memory) is
 timed on the same pairs.
 """
@@ -216,6 +219,8 @@ def main():
         cpu_acc.append(sc / min(len(x), len(y)))
         cpu_ops.append(ops)
     cpu_lp, cpu_acc = np.array(cpu_lp), np.array(cpu_acc)
+    cpu_vit = [nk.viterbi(x, y, *args) for x, y in zip(px, py)]
+    cpu_vlp = np.array([v[0] for v in cpu_vit])
     mn = np.array([min(len(x), len(y)) for x, y in zip(px, py)])
     print("| parity vs numba CPU | max rel err log P | max abs err accuracy | same MEA ops |")
     print("|---|---|---|---|")
@@ -234,6 +239,17 @@ def main():
         same = np.mean([np.array_equal(a, b) for a, b in zip(ops, cpu_ops)])
         print(f"| {dt} ({n_par} pairs) | {err:.2e} | {acc_err:.2e} | {same:.1%} |",
               flush=True)
+    print()
+    print("| Viterbi parity vs numba CPU | max rel err path log P | same paths |")
+    print("|---|---|---|")
+    for dt in ("float64", "float32"):
+        t0 = time.perf_counter()
+        gpu.viterbi(xs[:2], ys[:2], *args, dtype=dt, posteriors=False)
+        compile_s[("Viterbi", dt)] = time.perf_counter() - t0
+        _, _, _, st, vlp = gpu.viterbi(px, py, *args, dtype=dt, posteriors=False)
+        err = np.max(np.abs(vlp / cpu_vlp - 1))
+        same = np.mean([np.array_equal(a, v[1]) for a, v in zip(st, cpu_vit)])
+        print(f"| {dt} ({n_par} pairs) | {err:.2e} | {same:.1%} |", flush=True)
     print()
 
     # ---- timings (each row printed as soon as it is measured)
@@ -260,6 +276,16 @@ def main():
             gpu.mea(xs[:64], ys[:64], *args, dtype=dt)
         t, _ = timed(lambda: gpu.mea(xs, ys, *args, dtype=dt))
         rows.append(("posterior + MEA, end to end", dt, t, compile_s[("posterior + MEA", dt)]))
+        if not ARGS.sim:
+            gpu.viterbi(xs[:64], ys[:64], *args, dtype=dt, posteriors=False)
+        t, _ = timed(lambda: gpu.viterbi(xs, ys, *args, dtype=dt, posteriors=False))
+        rows.append(("Viterbi (no posteriors), end to end", dt, t,
+                     compile_s[("Viterbi", dt)]))
+        t0 = time.perf_counter()
+        gpu.expected_counts(xs[:2], ys[:2], *args, dtype=dt)
+        c = time.perf_counter() - t0
+        t, _ = timed(lambda: gpu.expected_counts(xs, ys, *args, dtype=dt))
+        rows.append(("expected counts (E-step), end to end", dt, t, c))
         if not ARGS.no_naive:
             try:
                 t0 = time.perf_counter()

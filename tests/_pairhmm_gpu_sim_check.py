@@ -48,8 +48,75 @@ def _ops_str(ops):
     return "".join("MID"[int(c)] for c in ops)
 
 
+def _path_accuracy(pm, states, K):
+    """Summed match posteriors along a state path (as the CPU batch_viterbi sums them)."""
+    i = j = 0
+    acc = 0.0
+    for s in states:
+        if s == 0:
+            acc += pm[i, j]
+            i, j = i + 1, j + 1
+        elif s <= K:
+            i += 1
+        else:
+            j += 1
+    return acc
+
+
+def _compare_viterbi(model, xs, ys, lanes, chunk_bytes=None, max_warps=None,
+                     posteriors=True, r_post=None):
+    """gpu.viterbi against the Numba CPU Viterbi (itself bit-identical to the reference):
+    the same states and the same float64 path log-probability, exactly."""
+    from tiedpgm.pairhmm import gpu
+    from tiedpgm.pairhmm import kernels_numba as nk
+    args = model._log_args()
+    K = model.n_insert_pairs
+    lp, flags, score, states, vlp = gpu.viterbi(xs, ys, *args, lanes=lanes,
+                                                chunk_bytes=chunk_bytes, max_warps=max_warps,
+                                                posteriors=posteriors)
+    assert not flags.any()
+    assert (lp is None and score is None) == (not posteriors)
+    for p, (x, y) in enumerate(zip(xs, ys)):
+        c_vlp, c_states = nk.viterbi(x, y, *args)
+        assert states[p].dtype == np.int8
+        np.testing.assert_array_equal(states[p], c_states, err_msg=f"pair {p}")
+        assert vlp[p] == c_vlp, (p, vlp[p], c_vlp)
+        if posteriors:
+            r_lp, pm = r_post[p]
+            np.testing.assert_allclose(lp[p], r_lp, rtol=RTOL, err_msg=f"pair {p}")
+            np.testing.assert_allclose(score[p], _path_accuracy(pm, c_states, K), rtol=RTOL,
+                                       atol=1e-300, err_msg=f"pair {p}")
+
+
+COUNT_NAMES = ("trans", "end", "match", "ins_x", "ins_y")
+
+
+def _compare_counts(model, xs, ys, lanes, chunk_bytes=None, max_warps=None, skip=()):
+    """gpu.expected_counts against the reference's counts summed over the pairs not in
+    ``skip`` (which must come back flagged), float64, rtol 1e-10."""
+    from tiedpgm.pairhmm import gpu
+    from tiedpgm.pairhmm import kernels_reference as ref
+    args = model._log_args()
+    lp, flags, *got = gpu.expected_counts(xs, ys, *args, lanes=lanes,
+                                          chunk_bytes=chunk_bytes, max_warps=max_warps)
+    assert flags.tolist() == [p in skip for p in range(len(xs))], flags
+    want = None
+    for p, (x, y) in enumerate(zip(xs, ys)):
+        if p in skip:
+            assert lp[p] == -np.inf
+            continue
+        r_lp, *r = ref.expected_counts(x, y, *args)
+        np.testing.assert_allclose(lp[p], r_lp, rtol=RTOL, err_msg=f"pair {p}")
+        want = r if want is None else [w + a for w, a in zip(want, r)]
+    for name, g, w in zip(COUNT_NAMES, got, want):
+        assert g.shape == w.shape, name
+        np.testing.assert_allclose(g, w, rtol=RTOL, atol=1e-14, err_msg=name)
+
+
 def _compare_kernels(model, xs, ys, lanes, chunk_bytes=None, max_warps=None):
-    """gpu.score / posterior_match / mea against the reference, float64, rtol 1e-10."""
+    """gpu.score / posterior_match / mea / viterbi / expected_counts against the reference
+    (Viterbi: the Numba CPU kernel), float64, rtol 1e-10; Viterbi paths and scores
+    identical."""
     from tiedpgm.pairhmm import gpu
     from tiedpgm.pairhmm import kernels_reference as ref
     args = model._log_args()
@@ -59,16 +126,20 @@ def _compare_kernels(model, xs, ys, lanes, chunk_bytes=None, max_warps=None):
     lp3, flags3, score, ops = gpu.mea(xs, ys, *args, lanes=lanes, chunk_bytes=chunk_bytes,
                                       max_warps=max_warps)
     assert not flags.any() and not flags2.any() and not flags3.any()
+    r_posts = []
     for p, (x, y) in enumerate(zip(xs, ys)):
         r_lp, r_post = ref.posterior(x, y, *args)
         for got in (lp[p], lp2[p], lp3[p]):
             np.testing.assert_allclose(got, r_lp, rtol=RTOL, err_msg=f"pair {p}")
         pm = r_post[0, 1:, 1:]
+        r_posts.append((r_lp, pm))
         assert post[p].shape == (len(x), len(y))
         np.testing.assert_allclose(post[p], pm, rtol=RTOL, atol=1e-300, err_msg=f"pair {p}")
         r_score, r_ops = ref.mea(pm)
         assert _ops_str(ops[p]) == r_ops, (p, _ops_str(ops[p]), r_ops)
         np.testing.assert_allclose(score[p], r_score, rtol=RTOL, atol=1e-300)
+    _compare_viterbi(model, xs, ys, lanes, chunk_bytes, max_warps, r_post=r_posts)
+    _compare_counts(model, xs, ys, lanes, chunk_bytes, max_warps)
 
 
 def _ragged(rng, lens, A=4):
@@ -116,6 +187,34 @@ def warp_of_32_lanes_two_strips():
 
 
 @case
+def viterbi_without_posteriors_and_exact_ties():
+    """posteriors=False (the single-pair path of PairHMM.viterbi), one warp for all pairs,
+    one chunk per pair. Two identical insert pairs make exact ties (X_1 vs X_2, Y_1 vs
+    Y_2) wherever a gap is entered or left, and a two-letter alphabet with a diagonal
+    match table puts gaps inside the paths: the lowest state index must win, as on the
+    CPU (a kernel that lets a later state win a tie for M or for the end fails here)."""
+    rng = np.random.default_rng(12)
+    tie = tp.PairHMM("ACGT", delta=[0.05, 0.05], epsilon=[0.4, 0.4], tau=0.05,
+                     n_insert_pairs=2, match_prob=0.9 * np.eye(4) / 4 + 0.1 / 16,
+                     insert_prob=np.full((2, 4), 0.25))
+    lens = [(9, 4), (4, 9), (8, 5), (6, 2), (3, 7), (10, 6), (0, 3), (2, 0), (0, 0)]
+    xs, ys = _ragged(rng, lens, A=2)
+    _compare_viterbi(tie, xs, ys, 4, chunk_bytes=1, max_warps=1, posteriors=False)
+    xs, ys = _ragged(rng, LENS)
+    _compare_viterbi(random_model(rng, False, 1), xs, ys, 4, posteriors=False)
+
+
+@case
+def protein_preset_counts_and_viterbi():
+    """20 letters: count indices beyond 255 (the symbol codes are uint8)."""
+    rng = np.random.default_rng(14)
+    model = tp.PairHMM.from_preset("protein")
+    xs, ys = _ragged(rng, [(6, 4), (1, 5), (0, 2)], A=20)
+    _compare_counts(model, xs, ys, 4)
+    _compare_viterbi(model, xs, ys, 4, posteriors=False)
+
+
+@case
 def symmetric_model_scores_swapped_pairs_equally():
     from tiedpgm.pairhmm import gpu
     rng = np.random.default_rng(6)
@@ -136,6 +235,12 @@ def structural_zero_is_flagged_and_redone_on_cpu():
     ys = [np.zeros(0, np.uint8), np.array([3], np.uint8)]
     lp, flags = gpu.score(xs, ys, *model._log_args(), lanes=4)
     assert flags.tolist() == [True, False] and lp[0] == -np.inf
+    for posteriors in (True, False):
+        _, flags, _, states, vlp = gpu.viterbi(xs, ys, *model._log_args(), lanes=4,
+                                               posteriors=posteriors)
+        assert flags.tolist() == [True, False] and vlp[0] == -np.inf
+        assert states[0] is None and states[1] is not None
+    _compare_counts(model, xs, ys, 4, skip=(0,))     # the zero pair adds no counts
     pairs = [("AC", ""), ("CG", "T"), ("ACG", "AT")]
     got = model.score_many(pairs, backend="cupy")
     np.testing.assert_allclose(got, model.score_many(pairs, backend="numba"), rtol=RTOL)
@@ -152,12 +257,26 @@ def model_layer_backend_cupy_equals_numba():
                                model.score_many(pairs, backend="numba"), rtol=RTOL)
     pd.testing.assert_frame_equal(model.align_many(pairs, backend="cupy"),
                                   model.align_many(pairs, backend="numba"), rtol=RTOL)
-    # Viterbi alignments run on the CPU kernels with backend='cupy'
-    pd.testing.assert_frame_equal(model.align_many(pairs[:2], method="viterbi",
-                                                   backend="cupy"),
-                                  model.align_many(pairs[:2], method="viterbi",
-                                                   backend="numba"), rtol=RTOL)
-    gm = tp.PairHMM(**{**model.get_params(), "backend": "cupy"})
+    # Viterbi alignments go to the GPU kernel (counted), pairs in both orientations
+    from tiedpgm.pairhmm import gpu
+    calls = []
+    orig = gpu.viterbi
+    gpu.viterbi = lambda *a, **k: calls.append(k.get("posteriors", True)) or orig(*a, **k)
+    try:
+        pd.testing.assert_frame_equal(model.align_many(pairs, method="viterbi",
+                                                       backend="cupy"),
+                                      model.align_many(pairs, method="viterbi",
+                                                       backend="numba"), rtol=RTOL)
+        gm = tp.PairHMM(**{**model.get_params(), "backend": "cupy"})
+        for a, b in [("ACGTTA", "CGTA"), ("CGTA", "ACGTTA"), ("GGAT", "GGAT")]:
+            got, want = gm.viterbi(a, b), model.viterbi(a, b)
+            assert got == want and np.array_equal(got.path, want.path), (a, b)
+            assert got.log_prob == want.log_prob
+            np.testing.assert_allclose(got.expected_accuracy, want.expected_accuracy,
+                                       rtol=RTOL)
+    finally:
+        gpu.viterbi = orig
+    assert calls == [True, False, False, False], calls
     x, y = "ACGTTA", "CGTA"
     np.testing.assert_allclose(gm.log_likelihood(x, y), model.log_likelihood(x, y),
                                rtol=RTOL)
@@ -172,14 +291,28 @@ def model_layer_backend_cupy_equals_numba():
 
 
 @case
-def fit_with_backend_cupy_uses_cpu_estep():
-    rng = np.random.default_rng(9)
-    model = random_model(rng, True, 1)
-    pairs = [(a, b) for a, b, _ in model.sample(6, random_state=0)]
-    m1 = tp.PairHMM(**model.get_params()).fit(pairs, n_iter=2, backend="cupy")
-    m2 = tp.PairHMM(**model.get_params()).fit(pairs, n_iter=2, backend="numba")
-    assert m1.backend_ == "numba"
-    np.testing.assert_allclose(m1.delta_, m2.delta_, rtol=RTOL)
+def fit_with_backend_cupy_runs_estep_on_gpu():
+    """EM with the E-step on the GPU equals EM on the Numba CPU kernels (two models, a
+    pair with an empty side included); backend_ records 'cupy'."""
+    from tiedpgm.pairhmm import gpu
+    calls = []
+    orig = gpu.expected_counts
+    gpu.expected_counts = lambda *a, **k: calls.append(1) or orig(*a, **k)
+    try:
+        for seed, sym, K in [(9, True, 1), (13, False, 2)]:
+            model = random_model(np.random.default_rng(seed), sym, K)
+            pairs = [(a, b) for a, b, _ in model.sample(6, random_state=0)] + [("ACG", "")]
+            kw = dict(n_iter=2, learn_tau=True)
+            m1 = tp.PairHMM(**model.get_params()).fit(pairs, backend="cupy", **kw)
+            m2 = tp.PairHMM(**model.get_params()).fit(pairs, backend="numba", **kw)
+            assert m1.backend_ == "cupy" and m2.backend_ == "numba"
+            for attr in ("delta_", "epsilon_", "tau_", "match_prob_", "insert_prob_"):
+                np.testing.assert_allclose(getattr(m1, attr), getattr(m2, attr), rtol=RTOL,
+                                           err_msg=attr)
+            np.testing.assert_allclose(m1.monitor_.history, m2.monitor_.history, rtol=RTOL)
+    finally:
+        gpu.expected_counts = orig
+    assert len(calls) == 4, calls
 
 
 @case
@@ -196,6 +329,14 @@ def float32_within_tolerance():
         r_lp, r_post = ref.posterior(xs[p], ys[p], *args)
         np.testing.assert_allclose([lp[p], lp2[p]], r_lp, rtol=RTOL_F32_LP)
         np.testing.assert_allclose(post[p], r_post[0, 1:, 1:], atol=ATOL_F32_POST)
+    # expected counts in float32 (summed in float64): measured ~1e-6 relative here
+    c64 = gpu.expected_counts(xs, ys, *args, lanes=4)
+    c32 = gpu.expected_counts(xs, ys, *args, lanes=4, dtype=np.float32)
+    for name, g, w in zip(COUNT_NAMES, c32[2:], c64[2:]):
+        np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5, err_msg=name)
+    _, _, _, st32, v32 = gpu.viterbi(xs, ys, *args, dtype=np.float32, lanes=4)
+    _, _, _, st64, v64 = gpu.viterbi(xs, ys, *args, lanes=4)
+    np.testing.assert_allclose(v32, v64, rtol=RTOL_F32_LP)
 
 
 @case

@@ -6,7 +6,8 @@ alphabet, lengths up to 400, so up to 13 strips of 32 rows) on the device, again
 Numba CPU kernels (themselves equal to the NumPy reference, ``test_pairhmm_kernels.py``)
 and, for a few small pairs, against the reference directly.
 
-Tolerances: float64 1e-10 relative, as for every backend. float32 (see ``docs/gpu.md``):
+Tolerances: float64 1e-10 relative, as for every backend (Viterbi paths and path
+log-probabilities exactly equal). float32 (see ``docs/gpu.md``):
 log-likelihoods 2e-5 relative, match posteriors 5e-3 absolute, MEA expected accuracy 2e-3
 absolute and identical alignments for at least 90% of the pairs (float32 posteriors
 can flip a near-tie of the MEA recursion).
@@ -92,6 +93,101 @@ def test_float64_equals_cpu(gpu, name):
         np.testing.assert_allclose(score[p], c_score, rtol=RTOL)
 
 
+def _path_accuracy(pm, states, K):
+    i = j = 0
+    acc = 0.0
+    for s in states:
+        if s == 0:
+            acc += pm[i, j]
+            i, j = i + 1, j + 1
+        elif s <= K:
+            i += 1
+        else:
+            j += 1
+    return acc
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_viterbi_float64_equals_cpu(gpu, name):
+    """Identical state paths and path log-probabilities (exact, same sums and tie rule);
+    forward log P and the summed match posteriors along the path to 1e-10."""
+    rng = np.random.default_rng(10 + list(MODELS).index(name))
+    model = MODELS[name](rng)
+    K = model.n_insert_pairs
+    xs, ys = _pairs(rng, 60)
+    args, fast = model._log_args(), model._fast_args()
+    lp, flags, score, states, vlp = gpu.viterbi(xs, ys, *args, chunk_bytes=8 * 2**20)
+    _, flags2, none_lp, states2, vlp2 = gpu.viterbi(xs, ys, *args, posteriors=False,
+                                                    chunk_bytes=1)
+    assert not (flags.any() or flags2.any()) and none_lp is None
+    for p, (x, y) in enumerate(zip(xs, ys)):
+        c_vlp, c_states = nk.viterbi(x, y, *args)
+        for st, v in ((states[p], vlp[p]), (states2[p], vlp2[p])):
+            np.testing.assert_array_equal(st, c_states, err_msg=str(p))
+            assert v == c_vlp, (p, v, c_vlp)
+        c_lp, _, c_pm, _, _ = nk.posterior(x, y, *fast)
+        np.testing.assert_allclose(lp[p], c_lp, rtol=RTOL, err_msg=str(p))
+        np.testing.assert_allclose(score[p], _path_accuracy(c_pm, c_states, K), rtol=RTOL,
+                                   err_msg=str(p))
+
+
+def test_viterbi_float32_path_scores(gpu):
+    """float32 Viterbi: the path's log-probability within the float32 log-likelihood
+    tolerance of the float64 one (not yet measured on a GPU; paths may differ at
+    near-ties)."""
+    rng = np.random.default_rng(7)
+    model = tp.PairHMM.from_preset("protein")
+    xs, ys = _pairs(rng, 40, lo=100)
+    args = model._log_args()
+    _, _, _, _, v64 = gpu.viterbi(xs, ys, *args, posteriors=False)
+    _, flags, _, st32, v32 = gpu.viterbi(xs, ys, *args, posteriors=False, dtype=np.float32)
+    assert not flags.any()
+    np.testing.assert_allclose(v32, v64, rtol=F32_LP_RTOL)
+    for p, (x, y) in enumerate(zip(xs, ys)):     # a valid path, near-optimal in float64
+        r = ref.path_log_prob(x, y, st32[p], *args)
+        np.testing.assert_allclose(r, v64[p], rtol=F32_LP_RTOL)
+
+
+COUNT_NAMES = ("trans", "end", "match", "ins_x", "ins_y")
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_expected_counts_float64_equal_cpu(gpu, name):
+    """The E-step's summed counts against the Numba CPU kernel, rtol 1e-10 (atomic sums:
+    equal to rounding, not bit for bit); several chunks."""
+    rng = np.random.default_rng(20 + list(MODELS).index(name))
+    model = MODELS[name](rng)
+    xs, ys = _pairs(rng, 60)
+    args, fast = model._log_args(), model._fast_args()
+    lp, flags, *got = gpu.expected_counts(xs, ys, *args, chunk_bytes=16 * 2**20)
+    assert not flags.any()
+    want = [np.zeros_like(g) for g in got]
+    for p, (x, y) in enumerate(zip(xs, ys)):
+        c_lp, c_flag = nk.expected_counts(x, y, *fast, *want)
+        assert not c_flag
+        np.testing.assert_allclose(lp[p], c_lp, rtol=RTOL, err_msg=str(p))
+    for n, g, w in zip(COUNT_NAMES, got, want):
+        np.testing.assert_allclose(g, w, rtol=RTOL, atol=1e-12 * np.abs(w).max(),
+                                   err_msg=n)
+
+
+def test_fit_backend_cupy_equals_numba():
+    rng = np.random.default_rng(8)
+    model = tp.PairHMM.from_preset("protein")
+    alpha = model._encoder.alphabet
+    xs, ys = _pairs(rng, 30)
+    pairs = [("".join(alpha[c] for c in x), "".join(alpha[c] for c in y))
+             for x, y in zip(xs, ys)]
+    kw = dict(n_iter=3, learn_tau=True)
+    m1 = tp.PairHMM.from_preset("protein").fit(pairs, backend="cupy", **kw)
+    m2 = tp.PairHMM.from_preset("protein").fit(pairs, backend="numba", **kw)
+    assert m1.backend_ == "cupy"
+    for attr in ("delta_", "epsilon_", "tau_", "match_prob_", "insert_prob_"):
+        np.testing.assert_allclose(getattr(m1, attr), getattr(m2, attr), rtol=RTOL,
+                                   err_msg=attr)
+    np.testing.assert_allclose(m1.monitor_.history, m2.monitor_.history, rtol=RTOL)
+
+
 def test_small_pairs_equal_reference(gpu):
     rng = np.random.default_rng(3)
     for sym, K in [(True, 1), (True, 2), (False, 1), (False, 2)]:
@@ -151,9 +247,16 @@ def test_model_layer_backend_cupy_equals_numba():
                                model.score_many(pairs, backend="numba"), rtol=RTOL)
     pd.testing.assert_frame_equal(model.align_many(pairs, backend="cupy"),
                                   model.align_many(pairs, backend="numba"), rtol=RTOL)
+    pd.testing.assert_frame_equal(model.align_many(pairs, method="viterbi", backend="cupy"),
+                                  model.align_many(pairs, method="viterbi",
+                                                   backend="numba"), rtol=RTOL)
     gm = tp.PairHMM.from_preset("protein", backend="cupy")
     x, y = pairs[4]
     np.testing.assert_allclose(gm.posterior(x, y), model.posterior(x, y), rtol=RTOL,
                                atol=1e-250)
     np.testing.assert_allclose(gm.log_likelihood(y, x), gm.log_likelihood(x, y), rtol=1e-12)
     assert gm.align(x, y) == model.align(x, y)
+    for a, b in [(x, y), (y, x)]:
+        got, want = gm.viterbi(a, b), model.viterbi(a, b)
+        assert got == want and np.array_equal(got.path, want.path)
+        assert got.log_prob == want.log_prob

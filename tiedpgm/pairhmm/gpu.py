@@ -10,9 +10,7 @@ bytes (one byte per cell).
 A pair that has probability 0 (a structural zero) comes back with ``flags`` set; the
 caller redoes it on the CPU, as for the Numba kernels' flags.
 
-Only Numba-CUDA is needed (not CuPy): the kernels run on Numba device arrays. Viterbi
-alignments and the expected counts of ``fit`` are not implemented on the GPU; the model
-runs them with the Numba CPU kernels (see ``docs/gpu.md``).
+Only Numba-CUDA is needed (not CuPy): the kernels run on Numba device arrays.
 """
 import math
 
@@ -143,10 +141,10 @@ def score(xs, ys, log_trans, log_end, log_match, log_ins_x, log_ins_y, dtype=np.
     return _finish_log_prob(d_lp.copy_to_host(), kern["neg"])
 
 
-def _chunks(b, lanes, itemsize, chunk_bytes):
-    """Split b.order into chunks of at most chunk_bytes of posterior + code buffers."""
+def _chunks(b, lanes, cell_bytes, chunk_bytes):
+    """Split b.order into chunks of at most chunk_bytes of per-cell buffers."""
     cells = kc.strip_cells(b.n, b.m, lanes)[b.order]
-    per = cells * (itemsize + 1)
+    per = cells * cell_bytes
     out, start, acc = [], 0, 0
     for q in range(b.P):
         if q > start and acc + per[q] > chunk_bytes:
@@ -157,42 +155,73 @@ def _chunks(b, lanes, itemsize, chunk_bytes):
     return out, cells
 
 
-def _posterior_chunks(xs, ys, log_args, dtype, lanes, max_warps, chunk_bytes, with_mea):
-    """Yield (positions, chunk state) after running fwd_bwd (and mea) on each chunk."""
+def _posterior_chunks(xs, ys, log_args, dtype, lanes, max_warps, chunk_bytes, then=None,
+                      posteriors=True):
+    """Yield (batch, chunk state) after running fwd_bwd (unless ``posteriors`` is False)
+    and then ``then`` ("mea", "viterbi" or None) on each chunk; finally (None, totals)."""
     cuda, name, lanes, K, kern, tabs = _setup(xs, ys, log_args, dtype, lanes)
     b = _Batch(cuda, xs, ys)
     chunk_bytes = CHUNK_BYTES if chunk_bytes is None else int(chunk_bytes)
-    chunks, cells = _chunks(b, lanes, np.dtype(name).itemsize, chunk_bytes)
+    itemsize = np.dtype(name).itemsize if posteriors else 0
+    chunks, cells = _chunks(b, lanes, itemsize + 1, chunk_bytes)
     d_lp = cuda.device_array(b.P, dtype=np.float64)
     d_score = cuda.to_device(np.zeros(b.P))
+    # pairs the Viterbi kernel skips (flagged by fwd_bwd) keep -inf
+    d_vlp = cuda.to_device(np.full(b.P, -np.inf)) if then == "viterbi" else None
     maxm = int(b.m.max()) + 1
     for a, z in chunks:
         order = b.order[a:z]
         cell_off = np.zeros(len(order) + 1, np.int64)
         cell_off[1:] = np.cumsum(cells[a:z])
+        n_cells = max(1, int(cell_off[-1]))
         blocks, threads, warps = _grid(cuda, len(order), lanes, max_warps)
         bnd = cuda.device_array((1 + K, warps * maxm), dtype=name)
-        post = cuda.device_array(max(1, int(cell_off[-1])), dtype=name)
+        post = cuda.device_array(n_cells if posteriors else 1, dtype=name)
         d_order = cuda.to_device(order)
         d_cell_off = cuda.to_device(cell_off)
-        kern["fwd_bwd"][blocks, threads](b.d_x, b.d_xoff, b.d_y, b.d_yoff, d_order,
-                                         d_cell_off, *tabs, bnd, d_lp, post)
+        if posteriors:
+            kern["fwd_bwd"][blocks, threads](b.d_x, b.d_xoff, b.d_y, b.d_yoff, d_order,
+                                             d_cell_off, *tabs, bnd, d_lp, post)
         res = {"order": order, "cell_off": cell_off, "post": post}
-        if with_mea:
+        if then is not None:
             L = b.n[order] + b.m[order]
             opoff = np.zeros(len(order) + 1, np.int64)
             opoff[1:] = np.cumsum(L)
-            codes = cuda.device_array(post.shape[0], dtype=np.uint8)
+            codes = cuda.device_array(n_cells, dtype=np.uint8)
             d_ops = cuda.device_array(max(1, int(opoff[-1])), dtype=np.int8)
             d_oplen = cuda.to_device(np.zeros(len(order), np.int32))
-            kern["mea"][blocks, threads](b.d_xoff, b.d_yoff, d_order, d_cell_off, d_lp, post,
-                                         codes, bnd, d_ops, cuda.to_device(opoff), d_oplen,
-                                         d_score)
+            d_opoff = cuda.to_device(opoff)
+            if then == "mea":
+                kern["mea"][blocks, threads](b.d_xoff, b.d_yoff, d_order, d_cell_off, d_lp,
+                                             post, codes, bnd, d_ops, d_opoff, d_oplen,
+                                             d_score)
+            else:
+                kern["viterbi"][blocks, threads](b.d_x, b.d_xoff, b.d_y, b.d_yoff, d_order,
+                                                 d_cell_off, *tabs, bnd, d_lp, post,
+                                                 int(posteriors), codes, d_ops, d_opoff,
+                                                 d_oplen, d_vlp, d_score)
             res.update(opoff=opoff, ops=d_ops, oplen=d_oplen)
         yield b, res
-    lp, flags = _finish_log_prob(d_lp.copy_to_host(), kern["neg"])
-    yield None, {"log_prob": lp, "flags": flags, "score": d_score.copy_to_host(),
-                 "lanes": lanes}
+    final = {"lanes": lanes}
+    if posteriors:
+        final["log_prob"], final["flags"] = _finish_log_prob(d_lp.copy_to_host(), kern["neg"])
+        final["score"] = d_score.copy_to_host()
+    else:
+        final["log_prob"] = final["score"] = None
+        final["flags"] = np.zeros(b.P, bool)
+    if d_vlp is not None:
+        final["path_log_prob"], vflags = _finish_log_prob(d_vlp.copy_to_host(), kern["neg"])
+        final["flags"] = final["flags"] | vflags
+    yield None, final
+
+
+def _reversed_ops(b, res, out):
+    """Copy the ops (or states) a chunk wrote reversed back into out[p], in path order."""
+    h_ops = res["ops"].copy_to_host()
+    h_len = res["oplen"].copy_to_host()
+    for q, p in enumerate(res["order"]):
+        o = res["opoff"][q]
+        out[p] = h_ops[o:o + h_len[q]][::-1].copy()
 
 
 def posterior_match(xs, ys, log_trans, log_end, log_match, log_ins_x, log_ins_y,
@@ -210,8 +239,7 @@ def posterior_match(xs, ys, log_trans, log_end, log_match, log_ins_x, log_ins_y,
     if len(xs) == 0:
         return np.zeros(0), np.zeros(0, bool), out
     final = None
-    for b, res in _posterior_chunks(xs, ys, args, dtype, lanes, max_warps, chunk_bytes,
-                                    False):
+    for b, res in _posterior_chunks(xs, ys, args, dtype, lanes, max_warps, chunk_bytes):
         if b is None:
             final = res
             break
@@ -243,15 +271,99 @@ def mea(xs, ys, log_trans, log_end, log_match, log_ins_x, log_ins_y, dtype=np.fl
         return np.zeros(0), np.zeros(0, bool), np.zeros(0), ops
     final = None
     for b, res in _posterior_chunks(xs, ys, args, dtype, lanes, max_warps, chunk_bytes,
-                                    True):
+                                    "mea"):
         if b is None:
             final = res
             break
-        h_ops = res["ops"].copy_to_host()
-        h_len = res["oplen"].copy_to_host()
-        for q, p in enumerate(res["order"]):
-            o = res["opoff"][q]
-            ops[p] = h_ops[o:o + h_len[q]][::-1].copy()
+        _reversed_ops(b, res, ops)
     for p in np.flatnonzero(final["flags"]):
         ops[p] = None
     return final["log_prob"], final["flags"], final["score"], ops
+
+
+def viterbi(xs, ys, log_trans, log_end, log_match, log_ins_x, log_ins_y, dtype=np.float64,
+            lanes=None, max_warps=None, chunk_bytes=None, posteriors=True):
+    """Viterbi alignment (most probable state path) of every pair.
+
+    Same (max, +) sums and tie rule (lowest state index) as the Numba CPU kernel, so in
+    float64 the paths and their log-probabilities are identical to it. With
+    ``posteriors=True`` (what ``align_many`` needs) the forward-backward pass runs first
+    and gives the forward log P and the match posteriors summed along the path.
+
+    Returns
+    -------
+    log_prob : ndarray (n_pairs,): forward log P(x, y) (None without posteriors)
+    flags : ndarray of bool (n_pairs,): probability 0 here; redo on the CPU.
+    score : ndarray (n_pairs,): summed match posteriors along the path (None without
+        posteriors)
+    states : list of int8 arrays (0 = M, 1..K = X_k, K+1..2K = Y_k), None where flagged
+    path_log_prob : ndarray (n_pairs,): log P of the Viterbi path (-inf where flagged)
+    """
+    args = (log_trans, log_end, log_match, log_ins_x, log_ins_y)
+    states = [None] * len(xs)
+    if len(xs) == 0:
+        z = np.zeros(0) if posteriors else None
+        return z, np.zeros(0, bool), z, states, np.zeros(0)
+    final = None
+    for b, res in _posterior_chunks(xs, ys, args, dtype, lanes, max_warps, chunk_bytes,
+                                    "viterbi", posteriors):
+        if b is None:
+            final = res
+            break
+        _reversed_ops(b, res, states)
+    for p in np.flatnonzero(final["flags"]):
+        states[p] = None
+    return (final["log_prob"], final["flags"], final["score"], states,
+            final["path_log_prob"])
+
+
+def expected_counts(xs, ys, log_trans, log_end, log_match, log_ins_x, log_ins_y,
+                    dtype=np.float64, lanes=None, max_warps=None, chunk_bytes=None):
+    """Expected sufficient statistics summed over the pairs (the E-step of ``fit``).
+
+    The forward pass stores all S states of every cell (S values per cell: chunks of at
+    most ``chunk_bytes`` of them); the backward pass adds each cell's transition counts
+    and state posteriors. Counts are summed in float64 (one row per warp, then over
+    warps on the host); the order of the atomic additions varies from run to run, so
+    results agree to rounding, not bit for bit.
+
+    Returns
+    -------
+    log_prob : ndarray (n_pairs,)
+    flags : ndarray of bool (n_pairs,): probability 0; their counts are *not* included.
+    trans : (S, S), end : (S,), match : (A, A), ins_x, ins_y : (K, A) float64
+    """
+    args = (log_trans, log_end, log_match, log_ins_x, log_ins_y)
+    S = np.asarray(log_trans).shape[0]
+    K = (S - 1) // 2
+    A = np.asarray(log_match).shape[0]
+    off, size = kc.count_layout(S, A)
+    total = np.zeros(size)
+    if len(xs) == 0:
+        lp, flags = np.zeros(0), np.zeros(0, bool)
+    else:
+        cuda, name, lanes, K, kern, tabs = _setup(xs, ys, args, dtype, lanes)
+        b = _Batch(cuda, xs, ys)
+        chunk_bytes = CHUNK_BYTES if chunk_bytes is None else int(chunk_bytes)
+        chunks, cells = _chunks(b, lanes, S * np.dtype(name).itemsize, chunk_bytes)
+        d_lp = cuda.device_array(b.P, dtype=np.float64)
+        maxm = int(b.m.max()) + 1
+        for a, z in chunks:
+            order = b.order[a:z]
+            cell_off = np.zeros(len(order) + 1, np.int64)
+            cell_off[1:] = np.cumsum(cells[a:z])
+            blocks, threads, warps = _grid(cuda, len(order), lanes, max_warps)
+            bnd = cuda.device_array((1 + K, warps * maxm), dtype=name)
+            fbuf = cuda.device_array(S * max(1, int(cell_off[-1])), dtype=name)
+            cnt = cuda.to_device(np.zeros((warps, size)))
+            kern["counts"][blocks, threads](b.d_x, b.d_xoff, b.d_y, b.d_yoff,
+                                            cuda.to_device(order), cuda.to_device(cell_off),
+                                            *tabs, bnd, d_lp, fbuf, cnt)
+            total += cnt.copy_to_host().sum(axis=0)
+        lp, flags = _finish_log_prob(d_lp.copy_to_host(), kern["neg"])
+    trans = total[:S * S].reshape(S, S)
+    end = total[off["end"]:off["end"] + S]
+    match = total[off["match"]:off["match"] + A * A].reshape(A, A)
+    ins_x = total[off["ins_x"]:off["ins_x"] + K * A].reshape(K, A)
+    ins_y = total[off["ins_y"]:off["ins_y"] + K * A].reshape(K, A)
+    return lp, flags, trans, end, match, ins_x, ins_y

@@ -1,4 +1,5 @@
-"""Pair-HMM kernels for the GPU (Numba-CUDA): forward, backward + match posteriors, MEA.
+"""Pair-HMM kernels for the GPU (Numba-CUDA): forward, backward + match posteriors, MEA,
+Viterbi, expected counts (the E-step of ``fit``).
 
 Device arrays only, no model, no validation; the layout of states and the recursions are
 those of :mod:`.kernels_reference` (the oracle), specialised to the Durbin structure
@@ -61,13 +62,18 @@ match posterior ``exp(f_M + b_M - log P)``. The MEA kernel reads that buffer, wr
 direction byte per cell in the same layout, and lane 0 traces back (ties: match, then
 'I', then 'D', exactly as :func:`.kernels_reference.mea` and the Numba kernels, since the
 values compared are the same IEEE sums).
+
+The Viterbi kernel is the forward scheme in (max, +) on log probabilities with one
+pointer byte per cell in that layout (see :func:`build`'s ``viterbi_pair``); the counts
+kernel stores all S forward states per cell (S planes of the layout) and adds, in the
+backward pass, each cell's outgoing transition counts and state posteriors.
 """
 import functools
 import math
 
 import numpy as np
 from numba import config as _numba_config
-from numba import float32, float64
+from numba import float32, float64, int64
 
 from ..kernels._numba_cuda import cuda
 
@@ -198,7 +204,9 @@ def build(dtype_name="float64", K=1, lanes=32, sim=None):
     # ------------------------------------------------------------------ forward pass
     @cuda.jit(device=True, fastmath=fm)
     def forward_pair(p, xcat, xoff, ycat, yoff, lt, le, lm, lix, liy, bnd, bo,
-                     fbuf, fo, store, lane, sh, log_prob):
+                     fbuf, fo, store, lane, sh, log_prob, plane):
+        """plane > 0: store every state of every cell (state s at offset s * plane, for the
+        expected counts); else, with store, f_M of the cells i, j >= 1."""
         neg = ftype(NEGV)
         xo = xoff[p]
         n = xoff[p + 1] - xo
@@ -282,7 +290,13 @@ def build(dtype_name="float64", K=1, lanes=32, sim=None):
                         oX[k] = lgs(eM * tMX[k] + eX * tXX[k], mx)
                         cY[k] = lgs(eM * tMY[k] + eY * tYY[k], mx)
                     oM = lgs(sM, mx)
-                    if store and i >= 1 and j >= 1:
+                    if plane > 0:
+                        idx = base + s * W + lane
+                        fbuf[idx] = fM
+                        for k in range(K):
+                            fbuf[idx + (1 + k) * plane] = fX[k]
+                            fbuf[idx + (1 + K + k) * plane] = fY[k]
+                    elif store and i >= 1 and j >= 1:
                         fbuf[base + s * W + lane] = fM
                     if i == n and j == m:
                         if K == 1:
@@ -402,6 +416,157 @@ def build(dtype_name="float64", K=1, lanes=32, sim=None):
                         cY[k] = neg
             wsync()
 
+    # ------------------------------------------------------------- expected counts
+    @cuda.jit(device=True, fastmath=fm)
+    def counts_backward_pair(p, xcat, xoff, ycat, yoff, lt, le, lm, lix, liy, bnd, bo,
+                             fbuf, fo, plane, lane, sh, log_prob, acc, cnt, warp):
+        """backward_pair's recursion; instead of posteriors, add the expected counts of
+        pair p: transitions out of each cell (f_s + log a_st + the successor's message
+        - log P) into the lane's ``acc`` (M->M, then per k: X->M, Y->M, M->X, X->X,
+        M->Y, Y->Y), state posteriors as emission counts and the end transitions into
+        this warp's row of ``cnt`` (layout: see :func:`count_layout`)."""
+        neg = ftype(NEGV)
+        S = 1 + 2 * K
+        A = lm.shape[0]
+        o_end = S * S
+        o_match = o_end + S
+        o_insx = o_match + A * A
+        o_insy = o_insx + K * A
+        xo = xoff[p]
+        n = xoff[p + 1] - xo
+        yo = yoff[p]
+        m = yoff[p + 1] - yo
+        lp = ftype(log_prob[p])
+        rX = cuda.local.array(K, ftype)
+        oX = cuda.local.array(K, ftype)
+        cY = cuda.local.array(K, ftype)
+        bX = cuda.local.array(K, ftype)
+        bY = cuda.local.array(K, ftype)
+        fXv = cuda.local.array(K, ftype)
+        fYv = cuda.local.array(K, ftype)
+        px = cuda.local.array(K, float64)
+        tMX = cuda.local.array(K, ftype)
+        tXM = cuda.local.array(K, ftype)
+        tXX = cuda.local.array(K, ftype)
+        tMY = cuda.local.array(K, ftype)
+        tYM = cuda.local.array(K, ftype)
+        tYY = cuda.local.array(K, ftype)
+        tMM = load_trans(lt, tMX, tXM, tXX, tMY, tYM, tYY)
+        ex = cuda.local.array(K, ftype)
+        nstrips = (n + W) // W
+        for t in range(nstrips - 1, -1, -1):
+            r0 = t * W
+            i = r0 + lane
+            xi = int64(0)      # int64 codes: count indices exceed 255 for A >= 16
+            if i >= 1 and i <= n:
+                xi = int64(xcat[xo + i - 1])
+            for k in range(K):
+                ex[k] = lix[k, xi]
+                px[k] = 0.0
+            base = fo + t * (m + W) * W
+            rM = neg
+            oM = neg
+            for k in range(K):
+                oX[k] = neg
+                cY[k] = neg
+                rX[k] = neg
+            for s in range(m + W - 1, -1, -1):
+                j = s - lane
+                diag = rM
+                rM = xdown(sh, lane, oM)
+                for k in range(K):
+                    rX[k] = xdown(sh, lane, oX[k])
+                if lane == W - 1:
+                    if r0 + W <= n and j >= 0 and j <= m:
+                        rM = bnd[0, bo + j]
+                        for k in range(K):
+                            rX[k] = bnd[1 + k, bo + j]
+                    else:
+                        rM = neg
+                        for k in range(K):
+                            rX[k] = neg
+                if i <= n and j >= 0 and j <= m:
+                    yj = int64(0)
+                    if j >= 1:
+                        yj = int64(ycat[yo + j - 1])
+                    idx = base + s * W + lane
+                    fMv = fbuf[idx]
+                    for k in range(K):
+                        fXv[k] = fbuf[idx + (1 + k) * plane]
+                        fYv[k] = fbuf[idx + (1 + K + k) * plane]
+                    if i == n and j == m:
+                        bM = le[0]
+                        for k in range(K):
+                            bX[k] = le[1 + k]
+                            bY[k] = le[1 + K + k]
+                        cuda.atomic.add(cnt, (warp, o_end),
+                                        float64(math.exp(fMv + bM - lp)))
+                        for k in range(K):
+                            cuda.atomic.add(cnt, (warp, o_end + 1 + k),
+                                            float64(math.exp(fXv[k] + bX[k] - lp)))
+                            cuda.atomic.add(cnt, (warp, o_end + 1 + K + k),
+                                            float64(math.exp(fYv[k] + bY[k] - lp)))
+                    else:
+                        mx = diag
+                        for k in range(K):
+                            mx = mx2(mx, mx2(rX[k], cY[k]))
+                        eD = math.exp(diag - mx)
+                        sM = eD * tMM
+                        for k in range(K):
+                            eR = math.exp(rX[k] - mx)
+                            eC = math.exp(cY[k] - mx)
+                            sM += eR * tMX[k] + eC * tMY[k]
+                            bX[k] = lgs(eD * tXM[k] + eR * tXX[k], mx)
+                            bY[k] = lgs(eD * tYM[k] + eC * tYY[k], mx)
+                        bM = lgs(sM, mx)
+                        # transitions out of (i, j)
+                        dl = diag - lp
+                        acc[0] += float64(math.exp(fMv + lt[0, 0] + dl))
+                        for k in range(K):
+                            sx = 1 + k
+                            sy = 1 + K + k
+                            rl = rX[k] - lp
+                            cl = cY[k] - lp
+                            acc[1 + 6 * k] += float64(math.exp(fXv[k] + lt[sx, 0] + dl))
+                            acc[2 + 6 * k] += float64(math.exp(fYv[k] + lt[sy, 0] + dl))
+                            acc[3 + 6 * k] += float64(math.exp(fMv + lt[0, sx] + rl))
+                            acc[4 + 6 * k] += float64(math.exp(fXv[k] + lt[sx, sx] + rl))
+                            acc[5 + 6 * k] += float64(math.exp(fMv + lt[0, sy] + cl))
+                            acc[6 + 6 * k] += float64(math.exp(fYv[k] + lt[sy, sy] + cl))
+                    # emissions: posteriors of the states of (i, j)
+                    if i >= 1 and j >= 1:
+                        cuda.atomic.add(cnt, (warp, o_match + xi * A + yj),
+                                        float64(math.exp(fMv + bM - lp)))
+                    for k in range(K):
+                        if i >= 1:
+                            px[k] += float64(math.exp(fXv[k] + bX[k] - lp))
+                        if j >= 1:
+                            cuda.atomic.add(cnt, (warp, o_insy + k * A + yj),
+                                            float64(math.exp(fYv[k] + bY[k] - lp)))
+                    oM = neg
+                    if i >= 1 and j >= 1:
+                        oM = lm[xi, yj] + bM
+                    for k in range(K):
+                        oX[k] = neg
+                        cY[k] = neg
+                        if i >= 1:
+                            oX[k] = ex[k] + bX[k]
+                        if j >= 1:
+                            cY[k] = liy[k, yj] + bY[k]
+                    if lane == 0:
+                        bnd[0, bo + j] = oM
+                        for k in range(K):
+                            bnd[1 + k, bo + j] = oX[k]
+                else:
+                    oM = neg
+                    for k in range(K):
+                        oX[k] = neg
+                        cY[k] = neg
+            if i >= 1 and i <= n:
+                for k in range(K):
+                    cuda.atomic.add(cnt, (warp, o_insx + k * A + xi), px[k])
+            wsync()
+
     # ------------------------------------------------------------------------ MEA
     @cuda.jit(device=True)
     def mea_pair(p, q, xoff, yoff, post, codes, fo, bnd, bo, ops, opoff, oplen, score,
@@ -477,6 +642,179 @@ def build(dtype_name="float64", K=1, lanes=32, sim=None):
             oplen[q] = L
         wsync()
 
+    # -------------------------------------------------------------------- Viterbi
+    @cuda.jit(device=True)
+    def viterbi_pair(p, q, xcat, xoff, ycat, yoff, lt, le, lm, lix, liy, bnd, bo, ptr, fo,
+                     post, with_post, states, opoff, oplen, vlp, score, lane, sh):
+        """(max, +) version of forward_pair. Each cell sends the best candidate of every
+        message and stores, at its own slot of ``ptr``, which of its states won: bits 0-2
+        the state that the M of (i+1, j+1) comes from, bit 2 + s (s = 1..2K) set when
+        insert state s of the successor comes from s itself rather than from M. The
+        candidates are the Numba kernel's sums (v_t + log_trans[t, s]) compared in its
+        order with ``>``, so ties go to the lowest state index as there."""
+        neg = ftype(NEGV)
+        xo = xoff[p]
+        n = xoff[p + 1] - xo
+        yo = yoff[p]
+        m = yoff[p + 1] - yo
+        rX = cuda.local.array(K, ftype)
+        oX = cuda.local.array(K, ftype)
+        cY = cuda.local.array(K, ftype)
+        fX = cuda.local.array(K, ftype)
+        fY = cuda.local.array(K, ftype)
+        lMX = cuda.local.array(K, ftype)
+        lXM = cuda.local.array(K, ftype)
+        lXX = cuda.local.array(K, ftype)
+        lMY = cuda.local.array(K, ftype)
+        lYM = cuda.local.array(K, ftype)
+        lYY = cuda.local.array(K, ftype)
+        ex = cuda.local.array(K, ftype)
+        lMM = lt[0, 0]
+        for k in range(K):
+            sx = 1 + k
+            sy = 1 + K + k
+            lMX[k] = lt[0, sx]
+            lXM[k] = lt[sx, 0]
+            lXX[k] = lt[sx, sx]
+            lMY[k] = lt[0, sy]
+            lYM[k] = lt[sy, 0]
+            lYY[k] = lt[sy, sy]
+        nstrips = (n + W) // W
+        for t in range(nstrips):
+            r0 = t * W
+            i = r0 + lane
+            xi = 0
+            if i >= 1 and i <= n:
+                xi = xcat[xo + i - 1]
+            for k in range(K):
+                ex[k] = lix[k, xi]
+            base = fo + t * (m + W) * W
+            rM = neg
+            oM = neg
+            for k in range(K):
+                oX[k] = neg
+                cY[k] = neg
+                rX[k] = neg
+            for s in range(m + W):
+                j = s - lane
+                diag = rM
+                rM = xup(sh, lane, oM)
+                for k in range(K):
+                    rX[k] = xup(sh, lane, oX[k])
+                if lane == 0:
+                    if r0 > 0 and j <= m:
+                        rM = bnd[0, bo + j]
+                        for k in range(K):
+                            rX[k] = bnd[1 + k, bo + j]
+                    else:
+                        rM = neg
+                        for k in range(K):
+                            rX[k] = neg
+                if i <= n and j >= 0 and j <= m:
+                    yj = 0
+                    if j >= 1:
+                        yj = ycat[yo + j - 1]
+                    if i == 0 and j == 0:
+                        fM = ftype(0.0)
+                        for k in range(K):
+                            fX[k] = neg
+                            fY[k] = neg
+                    else:
+                        fM = neg
+                        if i >= 1 and j >= 1:
+                            fM = lm[xi, yj] + diag
+                        for k in range(K):
+                            fX[k] = neg
+                            fY[k] = neg
+                            if i >= 1:
+                                fX[k] = ex[k] + rX[k]
+                            if j >= 1:
+                                fY[k] = liy[k, yj] + cY[k]
+                    best = fM + lMM
+                    code = 0
+                    for k in range(K):
+                        c = fX[k] + lXM[k]
+                        if c > best:
+                            best = c
+                            code = 1 + k
+                    for k in range(K):
+                        c = fY[k] + lYM[k]
+                        if c > best:
+                            best = c
+                            code = 1 + K + k
+                    oM = mx2(best, neg)
+                    for k in range(K):
+                        c0 = fM + lMX[k]
+                        c1 = fX[k] + lXX[k]
+                        if c1 > c0:
+                            c0 = c1
+                            code |= 1 << (3 + k)
+                        oX[k] = mx2(c0, neg)
+                        c0 = fM + lMY[k]
+                        c1 = fY[k] + lYY[k]
+                        if c1 > c0:
+                            c0 = c1
+                            code |= 1 << (3 + K + k)
+                        cY[k] = mx2(c0, neg)
+                    ptr[base + s * W + lane] = code
+                    if i == n and j == m:
+                        best = fM + le[0]
+                        code = 0
+                        for k in range(K):
+                            c = fX[k] + le[1 + k]
+                            if c > best:
+                                best = c
+                                code = 1 + k
+                        for k in range(K):
+                            c = fY[k] + le[1 + K + k]
+                            if c > best:
+                                best = c
+                                code = 1 + K + k
+                        vlp[p] = float64(best)
+                        oplen[q] = code       # the last state, for the traceback
+                    if lane == W - 1:
+                        bnd[0, bo + j] = oM
+                        for k in range(K):
+                            bnd[1 + k, bo + j] = oX[k]
+                else:
+                    oM = neg
+                    for k in range(K):
+                        oX[k] = neg
+                        cY[k] = neg
+            wsync()
+        if lane == 0:
+            s = oplen[q]
+            L = 0
+            acc = 0.0
+            if vlp[p] > NEGV / 2:
+                i = n
+                j = m
+                o0 = opoff[q]
+                while i > 0 or j > 0:
+                    states[o0 + L] = s
+                    L += 1
+                    if s == 0:
+                        if with_post != 0:
+                            t = i // W
+                            l = i - t * W
+                            acc += float64(post[fo + t * (m + W) * W + (j + l) * W + l])
+                        i -= 1
+                        j -= 1
+                    elif s <= K:
+                        i -= 1
+                    else:
+                        j -= 1
+                    t = i // W
+                    l = i - t * W
+                    b8 = ptr[fo + t * (m + W) * W + (j + l) * W + l]
+                    if s == 0:
+                        s = b8 & 7
+                    elif ((b8 >> (2 + s)) & 1) == 0:
+                        s = 0
+            oplen[q] = L
+            score[p] = acc
+        wsync()
+
     # -------------------------------------------------------------------- kernels
     @cuda.jit(fastmath=fm)
     def score(xcat, xoff, ycat, yoff, order, lt, le, lm, lix, liy, bnd, log_prob):
@@ -488,7 +826,7 @@ def build(dtype_name="float64", K=1, lanes=32, sim=None):
         for q in range(warp, order.shape[0], nwarps):
             p = order[q]
             forward_pair(p, xcat, xoff, ycat, yoff, lt, le, lm, lix, liy, bnd, bo,
-                         bnd[0], 0, False, lane, sh, log_prob)
+                         bnd[0], 0, False, lane, sh, log_prob, 0)
 
     @cuda.jit(fastmath=fm)
     def fwd_bwd(xcat, xoff, ycat, yoff, order, cell_off, lt, le, lm, lix, liy, bnd,
@@ -503,7 +841,7 @@ def build(dtype_name="float64", K=1, lanes=32, sim=None):
             p = order[q]
             fo = cell_off[q]
             forward_pair(p, xcat, xoff, ycat, yoff, lt, le, lm, lix, liy, bnd, bo,
-                         post, fo, True, lane, sh, log_prob)
+                         post, fo, True, lane, sh, log_prob, 0)
             wsync()
             if log_prob[p] > NEGV / 2:
                 backward_pair(p, xcat, xoff, ycat, yoff, lt, le, lm, lix, liy, bnd, bo,
@@ -525,8 +863,79 @@ def build(dtype_name="float64", K=1, lanes=32, sim=None):
                 mea_pair(p, q, xoff, yoff, post, codes, cell_off[q], bnd, bo, ops, opoff,
                          oplen, score_out, lane, sh)
 
-    return {"score": score, "fwd_bwd": fwd_bwd, "mea": mea, "neg": NEGV, "lanes": W,
+    @cuda.jit
+    def viterbi(xcat, xoff, ycat, yoff, order, cell_off, lt, le, lm, lix, liy, bnd, log_prob,
+                post, with_post, ptr, states, opoff, oplen, vlp, score_out):
+        """Viterbi path of every pair in ``order``: its log P into ``vlp``, its states
+        written reversed (from the end) at ``opoff[q]``, ``oplen[q]`` of them, one pointer
+        byte per cell in ``ptr`` (strip-step-lane layout at ``cell_off[q]``). With
+        ``with_post`` != 0, ``post`` holds the match posteriors of ``fwd_bwd`` in the same
+        layout: pairs flagged there are skipped and ``score_out`` gets the summed match
+        posteriors along the path."""
+        sh = cuda.shared.array(SH, ftype)
+        warp, lane, nwarps = warp_ids()
+        stride_b = bnd.shape[1] // nwarps
+        bo = warp * stride_b
+        for q in range(warp, order.shape[0], nwarps):
+            p = order[q]
+            if with_post == 0 or log_prob[p] > NEGV / 2:
+                viterbi_pair(p, q, xcat, xoff, ycat, yoff, lt, le, lm, lix, liy, bnd, bo,
+                             ptr, cell_off[q], post, with_post, states, opoff, oplen, vlp,
+                             score_out, lane, sh)
+
+    NT = 1 + 6 * K
+
+    @cuda.jit(fastmath=fm)
+    def counts(xcat, xoff, ycat, yoff, order, cell_off, lt, le, lm, lix, liy, bnd, log_prob,
+               fbuf, cnt):
+        """log P and expected counts of every pair in ``order``, summed into this warp's
+        row of ``cnt`` (n_warps, count_layout(S, A) size), float64. ``fbuf`` holds the
+        forward values of all S states of the chunk's cells (S planes of
+        ``fbuf.shape[0] // S``). Pairs of probability 0 add nothing."""
+        sh = cuda.shared.array(SH, ftype)
+        warp, lane, nwarps = warp_ids()
+        stride_b = bnd.shape[1] // nwarps
+        bo = warp * stride_b
+        S = 1 + 2 * K
+        plane = fbuf.shape[0] // S
+        acc = cuda.local.array(NT, float64)
+        for u in range(NT):
+            acc[u] = 0.0
+        for q in range(warp, order.shape[0], nwarps):
+            p = order[q]
+            fo = cell_off[q]
+            forward_pair(p, xcat, xoff, ycat, yoff, lt, le, lm, lix, liy, bnd, bo,
+                         fbuf, fo, True, lane, sh, log_prob, plane)
+            wsync()
+            if log_prob[p] > NEGV / 2:
+                counts_backward_pair(p, xcat, xoff, ycat, yoff, lt, le, lm, lix, liy, bnd,
+                                     bo, fbuf, fo, plane, lane, sh, log_prob, acc, cnt,
+                                     warp)
+        cuda.atomic.add(cnt, (warp, 0), acc[0])
+        for k in range(K):
+            sx = 1 + k
+            sy = 1 + K + k
+            cuda.atomic.add(cnt, (warp, sx * S), acc[1 + 6 * k])
+            cuda.atomic.add(cnt, (warp, sy * S), acc[2 + 6 * k])
+            cuda.atomic.add(cnt, (warp, sx), acc[3 + 6 * k])
+            cuda.atomic.add(cnt, (warp, sx * S + sx), acc[4 + 6 * k])
+            cuda.atomic.add(cnt, (warp, sy), acc[5 + 6 * k])
+            cuda.atomic.add(cnt, (warp, sy * S + sy), acc[6 + 6 * k])
+
+    return {"score": score, "fwd_bwd": fwd_bwd, "mea": mea, "viterbi": viterbi,
+            "counts": counts,
+            "neg": NEGV, "lanes": W,
             "dtype": np.dtype(dtype_name)}
+
+
+def count_layout(S, A):
+    """Offsets of the fields of one row of the counts kernel's buffer: trans (S, S), end
+    (S,), match (A, A), ins_x (K, A), ins_y (K, A); returns (offsets dict, row size)."""
+    K = (S - 1) // 2
+    off = {"trans": 0, "end": S * S, "match": S * S + S}
+    off["ins_x"] = off["match"] + A * A
+    off["ins_y"] = off["ins_x"] + K * A
+    return off, off["ins_y"] + K * A
 
 
 def signatures(dtype_name="float64"):
@@ -541,4 +950,9 @@ def signatures(dtype_name="float64"):
         "fwd_bwd": seqs + (i64,) + tabs + (f[:, ::1], float64[::1], f[::1]),
         "mea": (i64, i64, i64, i64, float64[::1], f[::1], u8, f[:, ::1], int8[::1], i64,
                 int32[::1], float64[::1]),
+        "counts": seqs + (i64,) + tabs + (f[:, ::1], float64[::1], f[::1],
+                                          float64[:, ::1]),
+        "viterbi": seqs + (i64,) + tabs + (f[:, ::1], float64[::1], f[::1], int64, u8,
+                                           int8[::1], i64, int32[::1], float64[::1],
+                                           float64[::1]),
     }

@@ -214,10 +214,10 @@ class PairHMM:
         (its emission is marginalised over the alphabet).
     backend : {"auto", "numba", "numpy", "cupy"}
         Kernel backend; "auto" = numba. The NumPy reference is for checking. "cupy" runs
-        forward (``score_many``, ``log_likelihood``), posteriors and MEA alignments on an
-        NVIDIA GPU in float64 (:mod:`tiedpgm.pairhmm.gpu`; needs numba-cuda and a GPU,
-        else a RuntimeError says to use "numba"); Viterbi and the E-step of :meth:`fit`
-        then still run on the Numba CPU kernels (see ``docs/gpu.md``).
+        forward (``score_many``, ``log_likelihood``), posteriors, MEA and Viterbi
+        alignments and the E-step of :meth:`fit` on an NVIDIA GPU in float64
+        (:mod:`tiedpgm.pairhmm.gpu`; needs numba-cuda and a GPU, else a RuntimeError says
+        to use "numba"; see ``docs/gpu.md``).
 
     Notes
     -----
@@ -604,6 +604,12 @@ class PairHMM:
         return "".join("M" if s == 0 else ("I" if s <= K else "D") for s in states)
 
     def _viterbi_codes(self, cx, cy, backend=None):
+        if self._use_gpu(backend):
+            from . import gpu
+            _, flags, _, states, vlp = gpu.viterbi([cx], [cy], *self._log_args(),
+                                                   posteriors=False)
+            if not flags[0]:
+                return float(vlp[0]), states[0].astype(np.int64)
         if self._use_numba(backend):
             from . import kernels_numba as nk
             lp, states = nk.viterbi(cx, cy, *self._log_args())
@@ -840,9 +846,8 @@ class PairHMM:
         learn_emissions : bool
             Re-estimate p and q (default) or keep them fixed.
         backend : {None, "auto", "numba", "numpy", "cupy"}
-            Overrides ``self.backend`` for this call. The expected counts are not yet
-            computed on the GPU: with "cupy" the E-step runs on the Numba CPU kernels and
-            ``backend_`` records "numba".
+            Overrides ``self.backend`` for this call. With "cupy" the expected counts are
+            computed on the GPU (float64) and ``backend_`` records "cupy".
 
         Returns
         -------
@@ -853,8 +858,8 @@ class PairHMM:
         enc = self._encode_pairs(pairs)
         if not enc:
             raise ValueError("pairs is empty; give at least one (x, y) pair to fit.")
-        # backend='cupy': the E-step runs on the Numba CPU kernels (no GPU counts yet)
-        backend_ = "numpy" if not self._use_numba(backend) else "numba"
+        backend_ = ("cupy" if self._use_gpu(backend) else
+                    "numpy" if not self._use_numba(backend) else "numba")
 
         def e_step():
             r = self._batch(enc, "counts", backend, progress, "E-step")
@@ -1024,7 +1029,7 @@ def _run_batch(model, enc, kind, backend, progress, desc):
         out["ops"] = [None] * P
         out["expected_accuracy"] = np.empty(P)
     use_numba = model._use_numba(backend)
-    use_gpu = kind in ("score", "mea") and model._use_gpu(backend)
+    use_gpu = model._use_gpu(backend)
     show = (P > _BLOCK) if progress is None else bool(progress)
     step = _BLOCK_GPU if use_gpu else _BLOCK
     blocks = [np.arange(s, min(s + step, P)) for s in range(0, P, step)] if show \
@@ -1112,13 +1117,26 @@ def _run_numba_block(model, xs, ys, idx, kind, out, lanes=True):
 
 
 def _run_gpu_block(model, xs, ys, idx, kind, out):
-    """Score or MEA-align the pairs ``idx`` on the GPU (float64); returns the flagged ones."""
+    """Score, count, MEA- or Viterbi-align the pairs ``idx`` on the GPU (float64);
+    returns the flagged ones."""
     from . import gpu
     bx, by = [xs[p] for p in idx], [ys[p] for p in idx]
     if kind == "score":
         lp, flags = gpu.score(bx, by, *model._log_args())
+    elif kind == "counts":
+        lp, flags, ct, ce, cm, cx, cy = gpu.expected_counts(bx, by, *model._log_args())
+        out["trans"] += ct
+        out["end"] += ce
+        out["match"] += cm
+        out["ins_x"] += cx
+        out["ins_y"] += cy
     else:
-        lp, flags, score, ops = gpu.mea(bx, by, *model._log_args())
+        if kind == "viterbi":
+            lp, flags, score, ops, _ = gpu.viterbi(bx, by, *model._log_args())
+            K = model.n_insert_pairs     # states -> op codes: 0 = M, 1 = I, 2 = D
+            ops = [None if s is None else (s > 0).astype(np.int8) + (s > K) for s in ops]
+        else:
+            lp, flags, score, ops = gpu.mea(bx, by, *model._log_args())
         for t, p in enumerate(idx):
             if flags[t]:
                 continue
