@@ -101,7 +101,7 @@ def main(argv=None):
         t_tied, m = timed(lambda n=n: tp.ConvFactorModel((k, k)).fit(X[:n], Y[:n]))
         diff = max(np.abs(sol[:-1] - m.coef_.ravel()).max(), abs(sol[-1] - m.intercept_[0]))
         naive_times.append(t)
-        rows.append((f"naive patch matrix + np.linalg.lstsq", n, t,
+        rows.append(("naive patch matrix + np.linalg.lstsq", n, t,
                      f"{np.abs(sol[:-1] - w.ravel()).max():.1e}",
                      f"patch matrix {nbytes / 2 ** 30:.2f} GiB"))
         rows.append(("ConvFactorModel fit (numba), same images", n, t_tied,

@@ -68,7 +68,6 @@ def gmm_workload(n_seq, length, skip_hmmlearn, repeats):
         from hmmlearn import hmm
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ref = make(hmm.GMMHMM)
             t_ref = _timed(lambda: make(hmm.GMMHMM).fit(X, lengths))
             a, b = make(tp.GMMHMM, covars_centre="previous"), make(hmm.GMMHMM)
             a.fit(X[:20000], [length] * (20000 // length) if length <= 20000 else None)
@@ -156,8 +155,8 @@ def main(argv=None):
     rows = gmm_workload(200 // shrink, 5000, args.skip_hmmlearn, args.repeats)
     rows += sparse_workload(20 // shrink if 20 // shrink else 1, 1000, args.repeats)
     print()
-    print(f"| workload | data | implementation | seconds | tiedpgm speed-up |")
-    print(f"|---|---|---|---:|---:|")
+    print("| workload | data | implementation | seconds | tiedpgm speed-up |")
+    print("|---|---|---|---:|---:|")
     for w, d, impl, t, r in rows:
         print(f"| {w} | {d} | {impl} | {t:.3f} | {'' if r is None else f'{r:.1f}x'} |")
 

@@ -36,7 +36,6 @@ def problem(side, seed=0):
 
 
 def dense_solve(x, prec, edges, prior_var):
-    n = len(x)
     A = np.diag(prec)
     i, j = edges[:, 0], edges[:, 1]
     np.add.at(A, (i, i), 1 / prior_var)

@@ -185,7 +185,6 @@ def test_singleton_groups_equal_untied(make):
 
 
 def test_families_sample_and_fit_recover():
-    rng = np.random.default_rng(7)
     true = tp.PoissonHMM(2, init_params="")
     true.startprob_, true.transmat_ = [0.5, 0.5], [[0.9, 0.1], [0.1, 0.9]]
     true.lambdas_ = [[1.0, 10.0], [8.0, 2.0]]

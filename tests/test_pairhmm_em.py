@@ -51,7 +51,7 @@ def test_parameters_recovered_from_2000_simulated_pairs():
 
 def test_tied_m_step_is_hand_computed_pooled_update():
     m = start_model(n_insert_pairs=1, tau=0.1)
-    S, A = 3, 4
+    S = 3
     trans = np.zeros((S, S))
     trans[0] = [100.0, 10.0, 30.0]          # M->M, M->X, M->Y
     trans[1] = [8.0, 12.0, 0.0]             # X->M, X->X

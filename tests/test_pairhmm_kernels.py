@@ -1,5 +1,4 @@
 """Pair-HMM kernels against brute-force enumeration and against each other."""
-import itertools
 import math
 
 import numpy as np
