@@ -34,6 +34,7 @@ import numpy as np
 from numba import float32, float64
 
 from ._numba_cuda import cuda
+from .cuda_kernels import _simulated
 
 TINY = {"float64": 1e-280, "float32": 1e-30}
 
@@ -415,9 +416,33 @@ def default_chunk_len(lengths, n_sm):
 
 
 
-def _simulated():
-    from numba import config
-    return bool(config.ENABLE_CUDASIM)
+class _Layout(NamedTuple):
+    kern: LongKernels
+    dt: np.dtype
+    offsets: np.ndarray
+    lfp: object       # (N, K) device, dt
+    cstart: np.ndarray
+    cfirst: np.ndarray
+    cseq: np.ndarray
+    threads: int
+
+
+def _layout(log_frameprob, offsets, dtype, chunk_len):
+    """Kernels, frames on the device, chunk boundaries and block size of one call."""
+    from .cupy_gpu import _device   # lazy: cupy_gpu imports this module
+    name = np.dtype(dtype).name
+    dt = np.dtype(name)
+    offsets = np.asarray(offsets, dtype=np.int64)
+    lfp = _device(log_frameprob, dt)
+    K = lfp.shape[1]
+    if chunk_len is None:
+        n_sm = 4 if _simulated() else cuda.get_current_device().MULTIPROCESSOR_COUNT
+        chunk_len = default_chunk_len(np.diff(offsets), n_sm)
+    cstart, cfirst, cseq = chunk_layout(offsets, int(chunk_len))
+    threads = 1 << max(K - 1, 0).bit_length()
+    if not _simulated():
+        threads = max(threads, 32)
+    return _Layout(build(name), dt, offsets, lfp, cstart, cfirst, cseq, threads)
 
 
 class _Stitched(NamedTuple):
@@ -441,30 +466,13 @@ class _Stitched(NamedTuple):
 def _products_and_stitch(log_startprob, log_transmat, log_frameprob, offsets, dtype,
                          chunk_len):
     """Passes 1 and 2: chunk products on the device, stitched on the host."""
-    name = np.dtype(dtype).name
-    kern = build(name)
-    dt = np.dtype(name)
+    kern, dt, offsets, lfp, cstart, cfirst, cseq, threads = _layout(
+        log_frameprob, offsets, dtype, chunk_len)
     log_pi = np.asarray(log_startprob, dtype=np.float64)
     log_A = np.asarray(log_transmat, dtype=np.float64)
-    offsets = np.asarray(offsets, dtype=np.int64)
     S = len(offsets) - 1
-    if not _simulated() and cuda.is_cuda_array(log_frameprob):
-        lfp = cuda.as_cuda_array(log_frameprob)
-        if lfp.dtype != dt or not lfp.is_c_contiguous():
-            import cupy
-            lfp = cuda.as_cuda_array(cupy.ascontiguousarray(cupy.asarray(log_frameprob),
-                                                            dtype=dt))
-    else:
-        lfp = cuda.to_device(np.ascontiguousarray(log_frameprob, dtype=dt))
     N, K = lfp.shape
-    if chunk_len is None:
-        n_sm = 4 if _simulated() else cuda.get_current_device().MULTIPROCESSOR_COUNT
-        chunk_len = default_chunk_len(np.diff(offsets), n_sm)
-    cstart, cfirst, cseq = chunk_layout(offsets, int(chunk_len))
     C = len(cfirst)
-    threads = 1 << max(K - 1, 0).bit_length()
-    if not _simulated():
-        threads = max(threads, 32)
     fmax = cuda.device_array(N, dtype=dt)
     kern.row_max[max(1, min(-(-N // 128), 4096)), 128 if not _simulated() else 1](lfp, fmax)
     with np.errstate(over="ignore", under="ignore"):
@@ -558,28 +566,11 @@ def viterbi(log_startprob, log_transmat, log_frameprob, offsets, *, dtype=np.flo
     boundaries' states stitched on the host, then each chunk's path between its fixed end
     states. The best log-probability equals the sequential recursion's up to rounding;
     where two paths tie exactly, the one chosen may differ from the reference's."""
-    name = np.dtype(dtype).name
-    kern = build(name)
-    dt = np.dtype(name)
-    offsets = np.asarray(offsets, dtype=np.int64)
+    kern, dt, offsets, lfp, cstart, cfirst, cseq, threads = _layout(
+        log_frameprob, offsets, dtype, chunk_len)
     S = len(offsets) - 1
-    if not _simulated() and cuda.is_cuda_array(log_frameprob):
-        lfp = cuda.as_cuda_array(log_frameprob)
-        if lfp.dtype != dt or not lfp.is_c_contiguous():
-            import cupy
-            lfp = cuda.as_cuda_array(cupy.ascontiguousarray(cupy.asarray(log_frameprob),
-                                                            dtype=dt))
-    else:
-        lfp = cuda.to_device(np.ascontiguousarray(log_frameprob, dtype=dt))
     N, K = lfp.shape
-    if chunk_len is None:
-        n_sm = 4 if _simulated() else cuda.get_current_device().MULTIPROCESSOR_COUNT
-        chunk_len = default_chunk_len(np.diff(offsets), n_sm)
-    cstart, cfirst, cseq = chunk_layout(offsets, int(chunk_len))
     C = len(cfirst)
-    threads = 1 << max(K - 1, 0).bit_length()
-    if not _simulated():
-        threads = max(threads, 32)
     d_pi = cuda.to_device(np.asarray(log_startprob, dtype=dt))
     d_A = cuda.to_device(np.ascontiguousarray(log_transmat, dtype=dt))
     d_cstart, d_cfirst = cuda.to_device(cstart), cuda.to_device(cfirst)
