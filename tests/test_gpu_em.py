@@ -95,6 +95,19 @@ def _fit_pair(name, tied, seed=0, n_iter=5, **extra):
     return cpu, gpu, X, lengths
 
 
+def _path_log_prob(model, X, lengths, path):
+    """Log-probability of the joint (X, state path) under ``model``, summed over sequences."""
+    from tiedpgm.kernels import safe_log
+    fam = model._family()
+    Xv, off = model._validate_X(X, lengths, fam)
+    lfp = model._log_frameprob(Xv, fam, None)
+    first = off[:-1]
+    inner = np.setdiff1d(np.arange(1, len(path)), first)
+    return (safe_log(model.startprob_)[path[first]].sum()
+            + lfp[np.arange(len(path)), path].sum()
+            + safe_log(model.transmat_)[path[inner - 1], path[inner]].sum())
+
+
 @pytest.mark.parametrize("tied", [False, True], ids=["untied", "tied"])
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_fit_on_gpu_equals_numba(name, tied, device_calls):
@@ -109,13 +122,15 @@ def test_fit_on_gpu_equals_numba(name, tied, device_calls):
     np.testing.assert_allclose(gpu.score(X, lengths), cpu.score(X, lengths), rtol=1e-10)
     np.testing.assert_allclose(gpu.predict_proba(X, lengths), cpu.predict_proba(X, lengths),
                                rtol=1e-8, atol=1e-10)
-    # Viterbi: the same best log-probability; the paths may differ only where two paths
-    # tie within rounding (frames computed on the device differ from the host's by ~1 ulp;
-    # seen on an H100: states 2 and 3 swapped at 2 of 12,030 frames)
+    # Viterbi: the same best log-probability, and the device's path scores it under the
+    # host's model. The paths themselves may differ where two paths tie: with tie groups
+    # [0, 0, 1, 2] and hmmlearn's uniform start and transition initialisation, states 0 and
+    # 1 stay interchangeable through EM, so swapping them ties exactly and rounding picks
+    # (seen on an H100: 0.4% of 12,030 frames swapped)
     g_lp, g_path = gpu.decode(X, lengths)
     c_lp, c_path = cpu.decode(X, lengths)
     np.testing.assert_allclose(g_lp, c_lp, rtol=1e-10)
-    assert np.mean(g_path == c_path) > 0.999
+    np.testing.assert_allclose(_path_log_prob(cpu, X, lengths, g_path), c_lp, rtol=1e-10)
 
 
 def test_partial_and_soft_tying_on_gpu(device_calls):

@@ -37,15 +37,21 @@ def test_chunked_equals_cpu(K, zeros):
 
 
 @pytest.mark.parametrize("K", [3, 16, 40])
-def test_chunked_viterbi_equals_cpu(K):
+@pytest.mark.parametrize("frame_zeros", [False, True])
+def test_chunked_viterbi_equals_cpu(K, frame_zeros):
     from tiedpgm.kernels import cuda_long
     rng = np.random.default_rng(K)
     log_pi, log_A = random_model(rng, K, zeros=True)
     lengths = [150_000, 1, 2_003]
     off = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-    lfp = random_frames(rng, off[-1], K, zeros=True)
+    lfp = random_frames(rng, off[-1], K, zeros=frame_zeros)
     c_lp, c_states = numba_cpu.viterbi(log_pi, log_A, lfp, off)
     lp, states = cuda_long.viterbi(log_pi, log_A, lfp, off)
     np.testing.assert_allclose(lp, c_lp, rtol=RTOL)
-    # random real-valued frames: no exact ties, so the same path
-    np.testing.assert_array_equal(states, c_states)
+    # A possible sequence with random real-valued frames has no exact ties: the same path.
+    # With impossible frames (-inf) a long sequence can have probability 0; every path then
+    # ties at -inf and there is no best path to compare (seen on an H100 with K=3).
+    possible = np.isfinite(c_lp)
+    assert possible.all() or frame_zeros
+    for s in np.flatnonzero(possible):
+        np.testing.assert_array_equal(states[off[s]:off[s + 1]], c_states[off[s]:off[s + 1]])
