@@ -17,6 +17,14 @@ def _kernels():
     return banded_numba, sparse_numba
 
 
+def _lfp_source(lfp):
+    """The frame source (rows of log_frameprob) and scratch row of the internal passes."""
+    banded, _ = _kernels()
+    none = np.zeros((0, 0))
+    return ((banded._FRAMES_LFP, lfp, np.zeros(0, np.int64), none, none, none, np.zeros(0)),
+            np.empty((1, lfp.shape[1])))
+
+
 def _banded_model(rng, K, diags, zero_frac):
     """Rows with non-zeros on the given diagonals (some dropped: zeros inside the band)."""
     A = np.zeros((K, K))
@@ -149,8 +157,9 @@ def test_long_left_right_sequences_use_windows():
     with np.errstate(divide="ignore"):
         lsp0 = np.log(np.eye(K)[0])
     acc = np.empty(KP)
-    banded._ext_forward(lsp0, 0, 1, diag, PM, PE, H, lfp, 0, T, AM, AE, True, wlo, whi,
-                        np.empty(KP, np.int64), acc, False, acc, wlo, wlo, wlo, wlo)
+    banded._ext_forward(lsp0, 0, 1, diag, PM, PE, H, *_lfp_source(lfp), 0, T, AM, AE, True,
+                        wlo, whi, np.empty(KP, np.int64), acc, False, acc, wlo, wlo, wlo,
+                        wlo, np.zeros(0))
     assert np.all(whi[:10] - wlo[:10] <= 2 * np.arange(10) + 1)
 
 
@@ -192,17 +201,22 @@ def _packed_pass(lsp, A, lfp):
     XM, XE = np.zeros((2, KP)), np.full((2, KP), banded._ZE, dtype=np.int64)
     wlo, whi, sref_, slo, shi = (np.empty(T, np.int64) for _ in range(5))
     S, soff = np.empty(T * K), np.empty(T + 1, np.int64)
-    lp, mp, ep = banded._ext_forward(lsp, 0, K, diag, PM, PE, H, lfp, 0, T, XM, XE, False,
-                                     wlo, whi, np.empty(KP, np.int64), np.empty(KP), True,
-                                     S, soff, sref_, slo, shi)
-    post = np.zeros((T, K))
-    ok = banded._packed_backward(diag, PM, PE, H, lfp, 0, T, S, soff, sref_, slo, shi, wlo,
-                                 whi, mp, ep, post, np.zeros((len(diag), K)),
-                                 np.zeros((2, KP)), np.full((2, KP), banded._ZE, np.int64),
-                                 np.full(K, -1.0))
+    fs, LR = _lfp_source(lfp)
+    lp, mp, ep, _ = banded._ext_forward(lsp, 0, K, diag, PM, PE, H, fs, LR, 0, T, XM, XE,
+                                        False, wlo, whi, np.empty(KP, np.int64),
+                                        np.empty(KP), True, S, soff, sref_, slo, shi,
+                                        np.zeros(0))
+    Pc, poff, pl, ph = np.empty(T * K), *(np.empty(T, np.int64) for _ in range(3))
+    ok = banded._packed_backward(diag, PM, PE, H, fs, LR, 0, T, S, soff, sref_, slo, shi,
+                                 wlo, whi, mp, ep, Pc, poff, pl, ph,
+                                 np.zeros((len(diag), K)), np.zeros((2, KP)),
+                                 np.full((2, KP), banded._ZE, np.int64), np.full(K, -1.0))
     stored = np.full((T, K), np.nan)                 # the compact alpha, NaN off the span
+    post = np.zeros((T, K))                          # the compact posteriors, 0 off them
     for t in range(T):
         stored[t, slo[t]:shi[t]] = S[soff[t]:soff[t + 1]]
+        if ok:
+            post[t, pl[t]:ph[t]] = Pc[poff[t]:poff[t] + ph[t] - pl[t]]
     return ok, stored, post
 
 
@@ -289,3 +303,270 @@ def test_fp_control_is_restored():
                             np.array([0, 10, 20]))
     tiny = np.array([1e-300]) * np.array([1e-10])
     assert tiny[0] > 0.0                                # subnormals still exist here
+
+
+# -- fused E-step: statistics summed in the backward pass, no (N, K) arrays ------------------
+def _stats_from_posteriors(post, X=None, symbols=None, n_symbols=0):
+    if symbols is not None:
+        counts = np.zeros((post.shape[1], n_symbols))
+        ok = symbols >= 0
+        np.add.at(counts.T, symbols[ok], post[ok])
+        return {"counts": counts}
+    return {"sum_w": post.sum(axis=0), "sum_x": post.T @ X, "sum_xx": post.T @ X ** 2}
+
+
+def _check_fused(lsp, A, offsets, frames, stats_want, lp_want, xi_want, start_want):
+    banded, sparse = _kernels()
+    sp = sref.to_sparse(A)
+    results = [banded.forward_backward_stats(lsp, banded.to_banded(sp), offsets, **frames)]
+    if banded.banded_form(sp) is not None:     # (else sparse_numba has no fused path)
+        results.append(sparse.forward_backward_stats(lsp, sp, offsets, **frames))
+    for res in results:
+        np.testing.assert_allclose(res["log_prob"], lp_want, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(res["xi_sum"], xi_want, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(res["start"], start_want, rtol=1e-10, atol=1e-12)
+        for k, v in stats_want.items():
+            np.testing.assert_allclose(res[k], v, rtol=1e-10, atol=1e-10 * np.abs(v).max())
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), K=st.integers(2, 12), F=st.integers(1, 3),
+       n_groups=st.integers(1, 12), lengths=st.lists(st.integers(1, 40), min_size=1,
+                                                     max_size=4))
+def test_fused_gaussian_stats_equal_unfused_and_dense(seed, K, F, n_groups, lengths):
+    """Diagonal Gaussian frames computed inside the passes (tied groups: several states
+    per group), statistics summed in the backward pass: equal to the unfused banded path
+    (posteriors of forward_backward on the (N, K) log densities), to the dense fused kernel
+    and, through the posteriors, to the log-space oracle."""
+    from tiedpgm.kernels import emission_numba as en
+    from tiedpgm.kernels import numba_cpu
+    rng = np.random.default_rng(seed)
+    G = min(n_groups, K)
+    slots = rng.integers(0, G, K)
+    A = _banded_model(rng, K, [0, 1, 2], 0.2)
+    lsp = np.log(rng.dirichlet(np.ones(K)))
+    means = rng.normal(scale=3.0, size=(G, F))
+    var = rng.uniform(0.05, 2.0, size=(G, F))
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    X = rng.normal(scale=3.0, size=(offsets[-1], F))
+    const = -0.5 * (F * np.log(2 * np.pi) + np.log(var).sum(axis=1))
+    lfp = en.diag_gauss_loglik(X, np.ascontiguousarray(means.T),
+                               np.ascontiguousarray((1 / var).T), const, slots, 1)[0]
+    banded, _ = _kernels()
+    lp, post, xi = banded.forward_backward(lsp, banded.to_banded(sref.to_sparse(A)), lfp,
+                                           offsets)
+    with np.errstate(divide="ignore"):
+        ltm = np.log(A)
+    post_ref = ref.forward_backward(lsp, ltm, lfp, offsets)[1]
+    np.testing.assert_allclose(post, post_ref, rtol=1e-10, atol=1e-12)
+    frames = dict(diag_params=(means, var, slots), diag_X=X)
+    _check_fused(lsp, A, offsets, frames, _stats_from_posteriors(post, X), lp, xi,
+                 post[offsets[:-1]].sum(axis=0))
+    dense = numba_cpu.forward_backward_stats(lsp, ltm, offsets, **frames)
+    _check_fused(lsp, A, offsets, frames, {k: dense[k] for k in ("sum_w", "sum_x", "sum_xx")},
+                 dense["log_prob"], dense["xi_sum"], dense["start"])
+    # the same statistics from a given log_frameprob
+    res = banded.forward_backward_stats(lsp, banded.to_banded(sref.to_sparse(A)), offsets,
+                                        lfp, diag_X=X)
+    np.testing.assert_allclose(res["sum_xx"], dense["sum_xx"], rtol=1e-10,
+                               atol=1e-10 * np.abs(dense["sum_xx"]).max())
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), K=st.integers(2, 12), R=st.integers(1, 6),
+       lengths=st.lists(st.integers(1, 40), min_size=1, max_size=4))
+def test_fused_categorical_counts_equal_unfused_and_dense(seed, K, R, lengths):
+    """Frames from a per-symbol log table (a missing symbol reads the table's row of
+    zeros and adds no count): counts equal the unfused banded path and the dense kernel."""
+    from tiedpgm.kernels import numba_cpu
+    rng = np.random.default_rng(seed)
+    A = _banded_model(rng, K, [0, 1], 0.0)
+    lsp = np.log(rng.dirichlet(np.ones(K)))
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    sym = rng.integers(-1, R, offsets[-1])
+    table = np.zeros((R + 1, K))
+    table[:R] = np.log(rng.dirichlet(np.ones(R), size=K)).T
+    ridx = np.where(sym < 0, R, sym)
+    banded, _ = _kernels()
+    lp, post, xi = banded.forward_backward(lsp, banded.to_banded(sref.to_sparse(A)),
+                                           table[ridx], offsets)
+    frames = dict(log_table=table, symbols=ridx, counts_symbols=sym, n_symbols=R)
+    _check_fused(lsp, A, offsets, frames, _stats_from_posteriors(post, symbols=sym,
+                                                                 n_symbols=R),
+                 lp, xi, post[offsets[:-1]].sum(axis=0))
+    with np.errstate(divide="ignore"):
+        dense = numba_cpu.forward_backward_stats(lsp, np.log(A), offsets, **frames)
+    _check_fused(lsp, A, offsets, frames, {"counts": dense["counts"]}, dense["log_prob"],
+                 dense["xi_sum"], dense["start"])
+
+
+def test_fused_stats_exact_where_scaled_values_underflow():
+    """The issue's 600-frame sequence (states thousands of nats apart; a bound on a packed
+    alpha is not enough, so the exact-alpha backward runs) with Gaussian frames computed
+    inside the passes: statistics equal the log-space oracle's posteriors summed."""
+    import tiedpgm as tp
+    K = 40
+    A, X = left_right_chain(K)
+    m = tp.GaussianHMM(K, init_params="mc", params="stmc", n_iter=3, random_state=0,
+                       backend="numpy")
+    m.startprob_ = np.eye(K)[0]
+    m.transmat_ = A
+    m.fit(X, [200] * 3)
+    fam = m._family()
+    with np.errstate(divide="ignore"):
+        lsp, ltm = np.log(m.startprob_), np.log(m.transmat_)
+    offsets = np.array([0, len(X)])
+    lp, post, xi = ref.forward_backward(lsp, ltm, m._log_frameprob(X, fam), offsets)
+    assert abs(lp[0] - (-9777.65957315)) < 1e-6
+    _check_fused(lsp, m.transmat_, offsets, fam.fused_estep_args(X, m._state_slots(fam)),
+                 _stats_from_posteriors(post, X), lp, xi, post[0])
+
+
+def test_sparse_fused_estep_without_a_banded_layout():
+    """A scattered pattern has no banded layout: no fused statistics (the caller runs the
+    CSR forward-backward on log_frameprob)."""
+    _, sparse = _kernels()
+    rng = np.random.default_rng(1)
+    K = 30
+    A = np.zeros((K, K))
+    for i in range(K):
+        A[i, rng.choice(K, 3, replace=False)] = 1 / 3
+    X = rng.normal(size=(10, 1))
+    res = sparse.forward_backward_stats(np.log(np.full(K, 1 / K)), sref.to_sparse(A),
+                                        np.array([0, 10]),
+                                        diag_params=(np.zeros((K, 1)), np.ones((K, 1)),
+                                                     np.arange(K)), diag_X=X)
+    assert res is None
+
+
+@pytest.mark.parametrize("family", ["gaussian", "categorical"])
+def test_fit_with_fused_sparse_estep_equals_unfused_and_dense(family):
+    """A fit with sparse_transitions=True takes the fused banded E-step (tied emission
+    groups, ragged lengths) and ends where the unfused sparse path and the dense path do."""
+    import tiedpgm as tp
+    rng = np.random.default_rng(3)
+    K = 24
+    A = _banded_model(rng, K, [0, 1, 2], 0.0)
+    groups = np.arange(K) // 2
+    lengths = [37, 5, 80, 1, 60]
+    if family == "gaussian":
+        X = rng.normal(scale=2.0, size=(sum(lengths), 2))
+
+        def make(sparse):
+            m = tp.GaussianHMM(K, covariance_type="diag", init_params="", n_iter=3,
+                               tol=-np.inf, backend="numba", sparse_transitions=sparse,
+                               tie_groups=groups)
+            m.means_ = rng2().normal(size=(K // 2, 2))[groups]
+            m.covars_ = np.full((K, 2), 1.5)
+            return m
+    else:
+        X = rng.integers(0, 5, size=(sum(lengths), 1))
+
+        def make(sparse):
+            m = tp.CategoricalHMM(K, n_features=5, init_params="", n_iter=3, tol=-np.inf,
+                                  backend="numba", sparse_transitions=sparse,
+                                  tie_groups=groups)
+            m.emissionprob_ = rng2().dirichlet(np.ones(5), size=K // 2)[groups]
+            return m
+
+    def rng2():
+        return np.random.default_rng(5)
+
+    def prepared(sparse):
+        m = make(sparse)
+        m.startprob_ = np.full(K, 1 / K)
+        m.transmat_ = A
+        return m
+
+    fused = prepared(True)
+    calls = []
+    orig = fused._fused_estep
+
+    def spy(*args):
+        out = orig(*args)
+        calls.append(out is not None)
+        return out
+    fused._fused_estep = spy
+    fused.fit(X, lengths)
+    assert calls and all(calls)
+    unfused = prepared(True)
+    unfused._fused_estep = lambda *args: None
+    unfused.fit(X, lengths)
+    dense = prepared(False).fit(X, lengths)
+    names = ["startprob_", "transmat_"] + (["means_", "covars_"] if family == "gaussian"
+                                           else ["emissionprob_"])
+    for other in (unfused, dense):
+        for name in names:
+            np.testing.assert_allclose(getattr(fused, name), getattr(other, name),
+                                       rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(fused.score(X, lengths), other.score(X, lengths),
+                                   rtol=1e-10)
+
+
+def _forward_windows(lsp, A, fs, LR, T, usuf):
+    """(log P, accepted, widths of the forward windows) of one sequence of T frames."""
+    banded, _ = _kernels()
+    band = banded.to_banded(sref.to_sparse(A))
+    diag, PM, PE, H = banded.ext_form(band)
+    K = A.shape[0]
+    KP = K + 2 * H
+    wlo, whi, sref_, slo, shi = (np.empty(T, np.int64) for _ in range(5))
+    lp, _, _, ok = banded._ext_forward(lsp, 0, K, diag, PM, PE, H, fs, LR, 0, T,
+                                       np.zeros((2, KP)),
+                                       np.full((2, KP), banded._ZE, np.int64), False, wlo,
+                                       whi, np.empty(KP, np.int64), np.empty(KP), True,
+                                       np.empty(T * K), np.empty(T + 1, np.int64), sref_,
+                                       slo, shi, usuf)
+    return lp, ok, whi - wlo
+
+
+def test_forward_trims_its_window_only_with_a_proof():
+    """The forward pass of the fused E-step trims states whose paths a bound on beta
+    (the frames' largest densities) proves negligible: on a long left-right sequence it
+    works on far fewer than K states, and log P is the exact one. On the issue's sequence
+    (later frames fit states far behind) the proof fails and the caller's exact pass
+    runs; the statistics equal the oracle either way (see the tests above)."""
+    banded, _ = _kernels()
+    rng = np.random.default_rng(2)
+    K, T = 200, 1500
+    A = _banded_model(rng, K, [0, 1, 2], 0.0)
+    means = np.linspace(-20, 20, K)
+    x = means[np.sort(rng.integers(0, K, T))] + rng.normal(scale=0.5, size=T)
+    lfp = -0.5 * (x[:, None] - means[None, :]) ** 2 - 0.5 * np.log(2 * np.pi)
+    lsp = np.log(np.full(K, 1 / K))
+    fs, LR = _lfp_source(lfp)
+    usuf = np.empty(T)
+    banded._suffix_bound(fs, 0, T, 0.0, usuf)
+    lp, ok, width = _forward_windows(lsp, A, fs, LR, T, usuf)
+    lp_exact, _, width_exact = _forward_windows(lsp, A, fs, LR, T, np.zeros(0))
+    assert ok and np.all(width_exact == K) and np.mean(width) < 0.5 * K
+    np.testing.assert_allclose(lp, lp_exact, rtol=1e-14)
+    lsp, A, lfp = _issue_sequence()
+    fs, LR = _lfp_source(lfp)
+    usuf = np.empty(len(lfp))
+    banded._suffix_bound(fs, 0, len(lfp), 0.0, usuf)
+    _, ok, _ = _forward_windows(lsp, A, fs, LR, len(lfp), usuf)
+    assert not ok
+
+
+@pytest.mark.parametrize("diags", [[0, 1, 2], [-1, 0, 1], [-2, 0, 3, 5]])
+def test_trimmed_forward_on_long_sequences_equals_oracle(diags):
+    """Sequences long enough for the forward pass to trim its window (bands with
+    backward jumps and more than 3 diagonals included): posteriors, expected transitions
+    and fused statistics equal the log-space oracle."""
+    rng = np.random.default_rng(11)
+    K, T = 40, 300
+    A = _banded_model(rng, K, diags, 0.1)
+    means = np.linspace(-8, 8, K)
+    x = np.concatenate([means[np.sort(rng.integers(0, K, T))] + rng.normal(size=T) * 0.4
+                        for _ in range(2)])
+    lfp = -0.5 * (x[:, None] - means[None, :]) ** 2 / 0.3 - 0.5 * np.log(2 * np.pi * 0.3)
+    offsets = np.array([0, T, 2 * T])
+    lsp = np.log(np.full(K, 1 / K))
+    _check_against_oracle(lsp, A, lfp, offsets)
+    with np.errstate(divide="ignore"):
+        lp, post, xi = ref.forward_backward(lsp, np.log(A), lfp, offsets)
+    X = x[:, None]
+    frames = dict(diag_params=(means[:, None], np.full((K, 1), 0.3), np.arange(K)), diag_X=X)
+    _check_fused(lsp, A, offsets, frames, _stats_from_posteriors(post, X), lp, xi,
+                 post[offsets[:-1]].sum(axis=0))

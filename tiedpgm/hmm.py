@@ -727,12 +727,22 @@ class BaseHMM(BaseEstimator):
         (N, K) log_frameprob for categorical models, no (N, K) posteriors); None when the
         backend, transitions or family have no such path."""
         fused = getattr(kernels, "forward_backward_stats", None)
-        if fused is None or self._use_sparse():
+        if fused is None:
             return None
         args = fam.fused_estep_args(X, slots)
         if args is None:
             return None
-        res = fused(safe_log(self._startprob), safe_log(self._transmat), offsets, **args)
+        if self._use_sparse():
+            # numba's sparse kernels have it for banded matrices only (None otherwise)
+            sk = self._sparse_kernels(kernels)
+            if not hasattr(sk, "forward_backward_stats"):
+                return None
+            res = sk.forward_backward_stats(safe_log(self._startprob),
+                                            self._sparse_transmat(), offsets, **args)
+            if res is None:
+                return None
+        else:
+            res = fused(safe_log(self._startprob), safe_log(self._transmat), offsets, **args)
         self._check_log_prob(res["log_prob"])
         est = fam.empty_stats()
         fam.add_state_stats(est, res, slots)

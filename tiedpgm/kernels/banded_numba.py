@@ -21,9 +21,18 @@ no index gathers. Same outputs and conventions as the CSR kernels and the oracle
   logs;
 * the forward pass works on the window of states with non-zero alpha (exact zeros
   outside: states not yet reachable in a left-right model) and computes every alpha
-  exactly, so ``log_prob`` is exact. It keeps alpha compactly (:func:`_pack_row`): per
-  frame, on the span of states within 2**-1000 of the frame's largest alpha, as
-  float64 relative to it; below that only the bound is kept;
+  in it exactly. In ``forward_backward`` and ``forward_backward_stats`` it also trims
+  the window's ends of states whose paths a bound *proves* negligible: beta_t is at
+  most the product over the later frames of (largest row sum of A) x (largest density
+  of the frame) (:func:`_suffix_bound`), so the paths through the trimmed states weigh
+  at most D = sum of alpha_t(i) x that bound; the pass is accepted only if D <= 2**-60
+  of the P it found, else the sequence is redone untrimmed (the issue sequence below
+  is). Which states to trim is a guess (from how loose the bound has been so far,
+  :data:`PRUNE_BITS`); only the check at the end makes it safe. So ``log_prob`` is
+  exact to 2**-60 relative in P, and the posteriors to that absolute error. It keeps
+  alpha compactly (:func:`_pack_row`): per frame, on the span of states within
+  2**-1000 of the frame's largest alpha, as float64 relative to it; below that only
+  the bound is kept;
 * the backward pass works on the window of nodes that carry posterior mass: the
   successors of the previous window, less the ends whose posterior is below
   ``TOTAL_DROP / (T * K)`` (TOTAL_DROP = 2**-60). A node is dropped (beta set to 0 for
@@ -34,13 +43,20 @@ no index gathers. Same outputs and conventions as the CSR kernels and the oracle
   absolute error. If a node whose alpha was kept only as a bound might carry more, the
   sequence is redone with the exact (T, K) alpha stored (:func:`_ext_backward`; 16
   bytes per state and frame instead of ~8 bytes on the span). On the S1 benchmark
-  (K=512, uniform start) the forward pass covers all 512 states, the stored span ~150
-  and the backward window ~45;
-* ``score`` runs the same forward pass without storing alpha;
+  (K=512, uniform start) the trimmed forward window covers ~125 states (all 512 in the
+  first PRUNE_AFTER frames and without trimming), the stored span ~150 and the
+  backward window ~45;
+* ``forward_backward_stats`` (a fit's E-step) runs the same passes but takes its frames
+  from a per-symbol table or computes diagonal Gaussian log densities on the states
+  each pass needs (:func:`_frame`), and hands each sequence's posteriors (kept
+  compactly, on the backward windows) to statistics (:func:`_sink_seq`): no (N, K)
+  array at all;
+* ``score`` runs the forward pass without storing alpha (and without trimming);
 * a sequence of probability 0 has log_prob -inf and NaN posteriors, and then the whole
   ``xi_sum`` is NaN;
 * Viterbi ties go to the lowest state index.
 """
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -49,8 +65,8 @@ from numba import njit, prange, types
 from numba.core import cgutils
 from numba.core.extending import intrinsic
 
-__all__ = ["BandedTransmat", "to_banded", "banded_form", "forward_backward", "score",
-           "viterbi"]
+__all__ = ["BandedTransmat", "to_banded", "banded_form", "forward_backward",
+           "forward_backward_stats", "score", "viterbi"]
 
 #: the banded layout is used when the non-zeros lie on at most this many diagonals ...
 MAX_DIAGONALS = 16
@@ -271,6 +287,96 @@ def _clear(M, E, lo, hi):
         E[i] = _ZE
 
 
+# -- frame sources: where frame r's log probabilities come from -----------------------------
+# A frame source is the tuple (mode, src, ridx, X, mT, pT, cst): mode _FRAMES_LFP reads row r
+# of log_frameprob src (N, K); _FRAMES_TABLE row ridx[r] of a table src (R, K) (categorical:
+# one row per symbol); _FRAMES_DIAG computes diagonal Gaussian log densities of X[r] on the
+# states a pass needs, from per-state means mT and precisions pT (F, K) and constants cst
+# (K,), so no (N, K) array is made (the backward pass needs only its window of states).
+_FRAMES_LFP = 0
+_FRAMES_TABLE = 1
+_FRAMES_DIAG = 2
+# what the backward pass does with each sequence's posteriors (see _sink_seq)
+_SINK_POST = 0      # write them into post (N, K)
+_SINK_COUNTS = 1    # categorical: counts[symbol[r], k] += gamma_r(k)
+_SINK_DIAG = 2      # diagonal Gaussian: sum_w, sum_x, sum_xx += gamma, gamma x, gamma x**2
+
+
+@njit(cache=True, inline="always")
+def _gauss_window(X, r, mT, pT, cst, lo, hi, out):
+    """out[0, k] = const_k - 0.5 sum_f (x_f - m_fk)**2 p_fk for k in [lo, hi): the
+    arithmetic of :func:`tiedpgm.kernels.emission_numba.diag_gauss_loglik` (and of the
+    dense fused kernel). Inlined only into passes compiled without contraction, so the
+    forward and backward passes get the same bits.
+    (The sum starts from the first feature's term, as 0 + term is exact; unsigned
+    indices, so LLVM vectorises.)"""
+    F = X.shape[1]
+    n = hi - lo
+    c0 = np.uint64(lo)
+    x0 = X[r, 0]
+    if F == 1:
+        for i0 in range(n):
+            i = c0 + np.uint64(i0)
+            d = x0 - mT[0, i]
+            out[0, i] = cst[i] - 0.5 * (d * d * pT[0, i])
+        return
+    for i0 in range(n):
+        i = c0 + np.uint64(i0)
+        d = x0 - mT[0, i]
+        out[0, i] = d * d * pT[0, i]
+    for f in range(1, F):
+        xf = X[r, f]
+        for i0 in range(n):
+            i = c0 + np.uint64(i0)
+            d = xf - mT[f, i]
+            out[0, i] += d * d * pT[f, i]
+    for i0 in range(n):
+        i = c0 + np.uint64(i0)
+        out[0, i] = cst[i] - 0.5 * out[0, i]
+
+
+@njit(cache=True)
+def _suffix_bound(fs, a, b, log_rho, usuf):
+    """usuf[t] = sum over frames s > t of a bound on log(rho max_k b_s(k)), for the frames
+    a:b: a bound on every log beta_t (rho = the largest row sum of the transition
+    matrix). The frame bounds: the row maximum of log_frameprob; of a table, its row
+    maximum (kept in the frame source's cst); of a diagonal Gaussian, its largest
+    normalising constant (the density at its mean)."""
+    mode = fs[0]
+    cst = fs[6]
+    gmax = -np.inf
+    if mode == _FRAMES_DIAG:
+        for k in range(cst.shape[0]):
+            gmax = max(gmax, cst[k])
+    T = b - a
+    usuf[T - 1] = 0.0
+    for t in range(T - 1, 0, -1):
+        r = a + t
+        if mode == _FRAMES_DIAG:
+            m = gmax
+        elif mode == _FRAMES_TABLE:
+            m = cst[fs[2][r]]
+        else:
+            src = fs[1]
+            m = -np.inf
+            for k in range(src.shape[1]):
+                m = max(m, src[r, k])
+        usuf[t - 1] = usuf[t] + log_rho + m
+
+
+@njit(cache=True, inline="always")
+def _frame(fs, r, lo, hi, LR):
+    """(array, row) holding frame r's log probabilities for the states [lo, hi) of the
+    frame source fs; LR (1, K) is the scratch row the Gaussian densities go to."""
+    mode = fs[0]
+    if mode == _FRAMES_TABLE:
+        return fs[1], fs[2][r]
+    if mode == _FRAMES_DIAG:
+        _gauss_window(fs[3], r, fs[4], fs[5], fs[6], lo, hi, LR)
+        return LR, 0
+    return fs[1], r
+
+
 # -- forward: every node exactly (extended exponents), on the window of non-zero alpha -----
 @njit(cache=True, fastmath={"contract"})
 def _fwd_row3(diag, PM, PE, XM, XE, rp, lfp, rl, clo, chi, H, ro):
@@ -341,6 +447,11 @@ def _fwd_row(diag, PM, PE, XM, XE, rp, lfp, rl, clo, chi, H, ro, em, acc):
 
 #: a stored alpha more than 2**PACK_RANGE below its frame's largest is kept only as a bound
 PACK_RANGE = 1000
+#: the forward pass trims its window from this frame on (the looseness of the bound on
+#: beta is estimated from the frames before) ...
+PRUNE_AFTER = 32
+#: ... aiming to leave out paths below 2**-PRUNE_BITS / (T K) of P (it must prove 2**-60)
+PRUNE_BITS = 100
 
 
 @njit(cache=True)
@@ -375,14 +486,25 @@ def _pack_row(XM, XE, r, H, lo, hi, S, off):
 
 
 @njit(cache=True)
-def _ext_forward(lsp, plo, phi, diag, PM, PE, H, lfp, a, b, AM, AE, store, wlo, whi, em,
-                 acc, pack, S, soff, sref, slo, shi):
-    """Forward pass of frames a:b, every alpha exact as mant * 2**expo. Row t of alpha
+def _ext_forward(lsp, plo, phi, diag, PM, PE, H, fs, LR, a, b, AM, AE, store, wlo, whi,
+                 em, acc, pack, S, soff, sref, slo, shi, usuf):
+    """Forward pass of frames a:b (of the frame source fs, scratch row LR: see
+    :func:`_frame`), every alpha exact as mant * 2**expo. Row t of alpha
     goes to AM/AE[t] (store) or AM/AE[t % 2]; it is filled on [wlo[t], whi[t]), the
     non-zeros (exact zeros outside, on a margin wide enough for the next frame's reads).
     With pack, each row is also stored compactly by :func:`_pack_row` (8 bytes per state
     on the span that can matter, contiguous in S from soff[t]; sref, slo, shi its R and
-    span). Returns (log P, mant of P in [1, 2), expo of P); (-inf, 0, _ZE) if P = 0."""
+    span).
+
+    With usuf (T,) non-empty (usuf[t] >= log of every beta_t, see :func:`_suffix_bound`)
+    the window is also trimmed at its ends, from frame PRUNE_AFTER on, of states whose
+    alpha is so far below the frame's largest that, at the rate the bound has been loose
+    so far, their paths should weigh below 2**-PRUNE_BITS of P; the sum D of
+    alpha_t(i) exp(usuf[t]) over the trimmed states bounds the weight of every path left
+    out, and the pass is only accepted (ok) if D <= 2**-60 of the P it found (then log P
+    and the posteriors are exact to that bound; otherwise the caller reruns without
+    usuf). Returns (log P, mant of P in [1, 2), expo of P, ok); (-inf, 0, _ZE, ok) if the
+    P found is 0."""
     K = lsp.shape[0]
     nd = diag.shape[0]
     dmin = diag[0]
@@ -394,6 +516,10 @@ def _ext_forward(lsp, plo, phi, diag, PM, PE, H, lfp, a, b, AM, AE, store, wlo, 
     T = b - a
     if pack:
         soff[0] = 0
+    prune = usuf.shape[0] > 0
+    log_d = -np.inf                      # log of the bound D on the paths left out
+    e0 = _ZE
+    base_bits = PRUNE_BITS + np.log2(T * K)
     for t in range(T):
         r = t if store else t & 1
         Mt = AM[r]
@@ -401,15 +527,17 @@ def _ext_forward(lsp, plo, phi, diag, PM, PE, H, lfp, a, b, AM, AE, store, wlo, 
         if t == 0:
             clo = plo
             chi = phi
+            lfp, rl = _frame(fs, a, clo, chi, LR)
             for j in range(clo, chi):
-                p, k = _exp_ext(lsp[j] + lfp[a, j])
+                p, k = _exp_ext(lsp[j] + lfp[rl, j])
                 Mt[H + j] = _norm_m(p)
                 Et[H + j] = _norm_e(p, k)
         else:
             rp = t - 1 if store else (t - 1) & 1
             clo = max(0, wlo[t - 1] + dmin)
             chi = min(K, whi[t - 1] + dmax)
-            _fwd_row(diag, PM, PE, AM, AE, rp, lfp, a + t, clo, chi, H, r, em, acc)
+            lfp, rl = _frame(fs, a + t, clo, chi, LR)
+            _fwd_row(diag, PM, PE, AM, AE, rp, lfp, rl, clo, chi, H, r, em, acc)
         lo = clo
         while lo < chi and Mt[H + lo] == 0.0:
             lo += 1
@@ -417,7 +545,32 @@ def _ext_forward(lsp, plo, phi, diag, PM, PE, H, lfp, a, b, AM, AE, store, wlo, 
         while hi > lo and Mt[H + hi - 1] == 0.0:
             hi -= 1
         if hi <= lo:
-            return -np.inf, 0.0, _ZE
+            return -np.inf, 0.0, _ZE, log_d == -np.inf
+        if prune:
+            e = _ZE
+            for j in range(lo, hi):
+                e = max(e, Et[H + j])
+            if t == 0:
+                e0 = e
+            elif t >= PRUNE_AFTER:
+                # bits per frame by which the bound has outgrown the largest alpha
+                loose = max(((usuf[0] - usuf[t]) / _LN2 - (e - e0)) / t, 0.0)
+                margin = base_bits + 1.5 * loose * (T - 1 - t)
+                thr = e - np.int64(margin) if margin < 1e15 else _ZE   # (NaN: no trim)
+                nd = 0
+                ed = _ZE
+                while Et[H + lo] < thr:          # (the largest stays: lo < hi)
+                    ed = max(ed, Et[H + lo])
+                    nd += 1
+                    lo += 1
+                while Et[H + hi - 1] < thr:
+                    ed = max(ed, Et[H + hi - 1])
+                    nd += 1
+                    hi -= 1
+                if nd:                           # each trimmed alpha < 2**(ed + 1)
+                    x = (ed + 1) * _LN2 + np.log(nd) + usuf[t]
+                    m = max(x, log_d)
+                    log_d = m + np.log(np.exp(x - m) + np.exp(log_d - m))
         wlo[t] = lo
         whi[t] = hi
         # exact zeros where the next frame reads beyond the window
@@ -438,18 +591,19 @@ def _ext_forward(lsp, plo, phi, diag, PM, PE, H, lfp, a, b, AM, AE, store, wlo, 
     s = 0.0
     for j in range(wlo[T - 1], whi[T - 1]):
         s += Mt[H + j] * _pow2(Et[H + j] - e)
-    return np.log(s) + e * _LN2, _norm_m(s), _norm_e(s, e)
+    lp = np.log(s) + e * _LN2
+    return lp, _norm_m(s), _norm_e(s, e), log_d <= lp - 60 * _LN2
 
 
 # -- backward: on the window of nodes that carry posterior mass ------------------------------
 @njit(cache=True, fastmath={"contract"})
 def _bwd_row3(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp, ep, ro,
-              post, rp, xi):
+              pc, pb, xi):
     """One backward step on states [clo, chi), 3 diagonals (fused): from
     w = exp(lfp_{t+1}) beta_{t+1} (row rg of G, GE), beta_t = A w; the posterior
-    alpha_t beta_t / P into post[rp], expected transitions alpha_t(i) A_ij w(j) / P added
-    to xi (3, K), and exp(lfp_t) beta_t into row ro of G, GE for the next step. alpha_t
-    is row ra of AM, AE; lfp_t row rl of lfp.
+    alpha_t beta_t / P of state clo + i into pc[pb + i], expected transitions
+    alpha_t(i) A_ij w(j) / P added to xi (3, K), and exp(lfp_t) beta_t into row ro of G,
+    GE for the next step. alpha_t is row ra of AM, AE; lfp_t row rl of lfp.
 
     Rows are indexed in place, not sliced (a slice costs two atomic reference-count
     updates, which on a window of ~50 states cost more than the arithmetic), with
@@ -463,6 +617,7 @@ def _bwd_row3(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp,
     w1 = np.uint64(H + clo + d1)
     w2 = np.uint64(H + clo + d2)
     c0 = np.uint64(clo)
+    q = np.uint64(pb)
     for i0 in range(n):
         i = np.uint64(i0)
         x0 = PE[0, u + i] + GE[rg, w0 + i]
@@ -475,7 +630,7 @@ def _bwd_row3(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp,
         acc = t0 + t1 + t2
         # alpha_t(i) 2**em / P (<= 1 / acc: no overflow)
         c = AM[ra, u + i] * inv_mp * _pow2(AE[ra, u + i] + em - ep)
-        post[rp, c0 + i] = c * acc
+        pc[q + i] = c * acc
         xi[0, c0 + i] += c * t0
         xi[1, c0 + i] += c * t1
         xi[2, c0 + i] += c * t2
@@ -487,13 +642,13 @@ def _bwd_row3(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp,
 
 @njit(cache=True, fastmath={"contract"})
 def _bwd_row(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp, ep, ro,
-             post, rp, xi, em, acc, cb):
+             pc, pb, xi, em, acc, cb):
     """:func:`_bwd_row3` for any number of diagonals (a pass per diagonal; scratch em, acc,
     cb (K + 2H,))."""
     nd = diag.shape[0]
     if nd == 3:
         _bwd_row3(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp, ep, ro,
-                  post, rp, xi)
+                  pc, pb, xi)
         return
     n = chi - clo
     gM = G[rg]
@@ -522,7 +677,7 @@ def _bwd_row(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp, 
     row = lfp[rl, clo:chi]
     mo = G[ro, H + clo:H + chi]
     eo = GE[ro, H + clo:H + chi]
-    po = post[rp, clo:chi]
+    po = pc[pb:pb + n]
     for i in range(n):
         c = am[i] * inv_mp * _pow2(ae[i] + emw[i] - ep)
         cw[i] = c
@@ -543,22 +698,24 @@ def _bwd_row(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp, 
 
 
 @njit(cache=True)
-def _trim(post_row, clo, chi, tau):
-    """[lo, hi): [clo, chi) less its ends where the posterior is below tau."""
+def _trim(pc, pb, clo, chi, tau):
+    """[lo, hi): [clo, chi) less its ends where the posterior (of state j at
+    pc[pb + j - clo]) is below tau."""
     lo = clo
-    while lo < chi and post_row[lo] < tau:
+    while lo < chi and pc[pb + lo - clo] < tau:
         lo += 1
     hi = chi
-    while hi > lo and post_row[hi - 1] < tau:
+    while hi > lo and pc[pb + hi - 1 - clo] < tau:
         hi -= 1
     return lo, hi
 
 
-@njit(cache=True, fastmath={"contract"})
-def _ext_backward(diag, PM, PE, H, lfp, a, b, AM, AE, wlo, whi, mp, ep, post, xi, G, GE,
-                  em, acc, cb):
+@njit(cache=True)
+def _ext_backward(diag, PM, PE, H, fs, LR, a, b, AM, AE, wlo, whi, mp, ep, Pc, poff, pl, ph,
+                  xi, G, GE, em, acc, cb):
     """Backward pass after :func:`_ext_forward` (store=True; P = mp * 2**ep): posteriors
-    into post[a:b], expected transitions added to xi (n, K).
+    compactly into Pc (those of frame a + t on the states [pl[t], ph[t]) from Pc[poff[t]];
+    zero elsewhere), expected transitions added to xi (n, K).
 
     Works on a window per frame: the nodes whose successors in the window of frame t + 1
     are non-zero, less the ends where the posterior is below TOTAL_DROP / (T K). A dropped
@@ -567,7 +724,7 @@ def _ext_backward(diag, PM, PE, H, lfp, a, b, AM, AE, wlo, whi, mp, ep, post, xi
     paths left out together weigh below TOTAL_DROP of P: posteriors and per-frame
     expected transitions are exact to that absolute error (the forward pass, and so
     log P, is exact). G, GE (2, K + 2H) are scratch."""
-    K = post.shape[1]
+    K = AM.shape[1] - 2 * H
     nd = diag.shape[0]
     dmin = diag[0]
     dmax = diag[0]
@@ -582,35 +739,38 @@ def _ext_backward(diag, PM, PE, H, lfp, a, b, AM, AE, wlo, whi, mp, ep, post, xi
     t = T - 1
     clo = wlo[t]
     chi = whi[t]
-    pr = post[a + t]
-    pr[:clo] = 0.0
-    pr[chi:] = 0.0
+    poff[t] = 0
+    pl[t] = clo
+    ph[t] = chi
     Mt = AM[t]
     Et = AE[t]
     for j in range(clo, chi):
-        pr[j] = Mt[H + j] * inv_mp * _pow2(Et[H + j] - ep)
-    lo, hi = _trim(pr, clo, chi, tau)
+        Pc[j - clo] = Mt[H + j] * inv_mp * _pow2(Et[H + j] - ep)
+    nxt = chi - clo
+    lo, hi = _trim(Pc, 0, clo, chi, tau)
     gM = G[t & 1]
     gE = GE[t & 1]
+    lfp, rl = _frame(fs, a + t, lo, hi, LR)
     for j in range(lo, hi):
-        p, k = _exp_ext(lfp[a + t, j])
+        p, k = _exp_ext(lfp[rl, j])
         gM[H + j] = p
         gE[H + j] = k
     _clear(gM, gE, H + min(clo, lo - W), H + lo)
     _clear(gM, gE, H + hi, H + max(chi, hi + W))
     for t in range(T - 2, -1, -1):
         clo = max(wlo[t], lo - dmax)
-        chi = min(whi[t], hi - dmin)
-        pr = post[a + t]
-        if chi <= clo:                       # (cannot happen while P > 0)
-            pr[:] = 0.0
+        chi = max(min(whi[t], hi - dmin), clo)
+        poff[t] = nxt
+        pl[t] = clo
+        ph[t] = chi
+        if chi == clo:                       # (cannot happen while P > 0)
             lo = hi = 0
             continue
-        pr[:clo] = 0.0
-        pr[chi:] = 0.0
-        _bwd_row(diag, PM, PE, G, GE, (t + 1) & 1, AM, AE, t, lfp, a + t, clo, chi, H,
-                 inv_mp, ep, t & 1, post, a + t, xi, em, acc, cb)
-        lo, hi = _trim(pr, clo, chi, tau)
+        lfp, rl = _frame(fs, a + t, clo, chi, LR)
+        _bwd_row(diag, PM, PE, G, GE, (t + 1) & 1, AM, AE, t, lfp, rl, clo, chi, H,
+                 inv_mp, ep, t & 1, Pc, nxt, xi, em, acc, cb)
+        lo, hi = _trim(Pc, nxt, clo, chi, tau)
+        nxt += chi - clo
         oM = G[t & 1]
         oE = GE[t & 1]
         _clear(oM, oE, H + min(clo, lo - W), H + lo)
@@ -619,7 +779,7 @@ def _ext_backward(diag, PM, PE, H, lfp, a, b, AM, AE, wlo, whi, mp, ep, post, xi
 
 @njit(cache=True, fastmath={"contract"})
 def _bwd_row3p(diag, PM, PE, G, GE, rg, AS, abase, R, lfp, rl, clo, chi, H, inv_mp, ep,
-               tau, ro, post, rp, xi):
+               tau, ro, pc, pb, xi):
     """:func:`_bwd_row3` with alpha_t(clo + i) = AS[abase + i] * 2**R (packed by
     :func:`_pack_row`). An entry -1.0 (alpha below 2**(R - PACK_RANGE)) gets posterior 0
     and is dropped (beta 0 for the frames before) when its posterior is certainly below
@@ -635,6 +795,7 @@ def _bwd_row3p(diag, PM, PE, G, GE, rg, AS, abase, R, lfp, rl, clo, chi, H, inv_
     w2 = np.uint64(H + clo + d2)
     c0 = np.uint64(clo)
     ab = np.uint64(abase)
+    q = np.uint64(pb)
     kr = R - ep
     bad = 0
     for i0 in range(n):
@@ -653,7 +814,7 @@ def _bwd_row3p(diag, PM, PE, G, GE, rg, AS, abase, R, lfp, rl, clo, chi, H, inv_
         # a bound: posterior <= 2**(R - PACK_RANGE + 1) beta / P
         bnd = _pow2(min(kr + em + 1 - PACK_RANGE, 0)) * inv_mp * acc
         bad += 1 if (av < 0.0 and bnd >= tau) else 0
-        post[rp, c0 + i] = c * acc
+        pc[q + i] = c * acc
         xi[0, c0 + i] += c * t0
         xi[1, c0 + i] += c * t1
         xi[2, c0 + i] += c * t2
@@ -665,14 +826,13 @@ def _bwd_row3p(diag, PM, PE, G, GE, rg, AS, abase, R, lfp, rl, clo, chi, H, inv_
 
 
 @njit(cache=True)
-def _packed_backward(diag, PM, PE, H, lfp, a, b, S, soff, sref, slo, shi, wlo, whi, mp, ep,
-                     post, xi, G, GE, negs):
+def _packed_backward(diag, PM, PE, H, fs, LR, a, b, S, soff, sref, slo, shi, wlo, whi, mp,
+                     ep, Pc, poff, pl, ph, xi, G, GE, negs):
     """:func:`_ext_backward` (3 diagonals) on the compact alpha of :func:`_ext_forward`
-    (pack). post[a:b] must be zero on entry (only the windows are written). Returns False
-    as soon as a node whose alpha was kept only as a bound might carry posterior mass
-    >= tau (post[a:b] and xi are then partly written: the caller zeroes and discards
+    (pack). Returns False as soon as a node whose alpha was kept only as a bound might
+    carry posterior mass >= tau (Pc and xi are then partly written: the caller discards
     them and uses the exact stored alpha)."""
-    K = post.shape[1]
+    K = negs.shape[0]
     dmin = min(min(diag[0], diag[1]), diag[2])
     dmax = max(max(diag[0], diag[1]), diag[2])
     W = dmax - dmin
@@ -685,53 +845,65 @@ def _packed_backward(diag, PM, PE, H, lfp, a, b, S, soff, sref, slo, shi, wlo, w
     R = sref[t]
     gM = G[t & 1]
     gE = GE[t & 1]
+    poff[t] = 0
+    pl[t] = clo
+    ph[t] = chi
     for j in range(clo, chi):
         if slo[t] <= j < shi[t]:
             av = S[soff[t] + j - slo[t]]
         else:
             av = -1.0
         if av >= 0.0:
-            post[a + t, j] = av * inv_mp * _pow2(R - ep)
+            Pc[j - clo] = av * inv_mp * _pow2(R - ep)
         elif _pow2(min(R + 1 - PACK_RANGE - ep, 0)) * inv_mp >= tau:
             return False
-    lo, hi = _trim(post[a + t], clo, chi, tau)
+        else:
+            Pc[j - clo] = 0.0
+    nxt = chi - clo
+    lo, hi = _trim(Pc, 0, clo, chi, tau)
+    lfp, rl = _frame(fs, a + t, lo, hi, LR)
     for j in range(lo, hi):
-        p, k = _exp_ext(lfp[a + t, j])
-        keep = post[a + t, j] > 0.0 or (slo[t] <= j < shi[t]
-                                         and S[soff[t] + j - slo[t]] == 0.0)
+        p, k = _exp_ext(lfp[rl, j])
+        keep = Pc[j - clo] > 0.0 or (slo[t] <= j < shi[t]
+                                     and S[soff[t] + j - slo[t]] == 0.0)
         gM[H + j] = p if keep else 0.0
         gE[H + j] = k if keep else _ZE
     _clear(gM, gE, H + min(clo, lo - W), H + lo)
     _clear(gM, gE, H + hi, H + max(chi, hi + W))
+    prefetch = fs[0] == _FRAMES_LFP
     for t in range(T - 2, -1, -1):
         clo = max(wlo[t], lo - dmax)
-        chi = min(whi[t], hi - dmin)
-        if chi <= clo:                       # (cannot happen while P > 0)
+        chi = max(min(whi[t], hi - dmin), clo)
+        poff[t] = nxt
+        pl[t] = clo
+        ph[t] = chi
+        if chi == clo:                       # (cannot happen while P > 0)
             lo = hi = 0
             continue
         rg = (t + 1) & 1
         ro = t & 1
         R = sref[t]
-        if t >= 2:                           # the rows two steps ahead (backwards)
+        if prefetch and t >= 2:              # the rows two steps ahead (backwards)
             for j in range(clo, chi, 8):
-                _prefetch(lfp, a + t - 2, j, 0)
-                _prefetch(post, a + t - 2, j, 1)
+                _prefetch(fs[1], a + t - 2, j, 0)
+        lfp, rl = _frame(fs, a + t, clo, chi, LR)
         # [clo, chi) = bound-only part, stored part, bound-only part
         m0 = min(max(clo, slo[t]), chi)
         m1 = max(min(chi, shi[t]), m0)
         bad = 0
         if m0 > clo:
-            bad += _bwd_row3p(diag, PM, PE, G, GE, rg, negs, 0, R, lfp, a + t, clo, m0, H,
-                              inv_mp, ep, tau, ro, post, a + t, xi)
+            bad += _bwd_row3p(diag, PM, PE, G, GE, rg, negs, 0, R, lfp, rl, clo, m0, H,
+                              inv_mp, ep, tau, ro, Pc, nxt, xi)
         if m1 > m0:
             bad += _bwd_row3p(diag, PM, PE, G, GE, rg, S, soff[t] + m0 - slo[t], R, lfp,
-                              a + t, m0, m1, H, inv_mp, ep, tau, ro, post, a + t, xi)
+                              rl, m0, m1, H, inv_mp, ep, tau, ro, Pc, nxt + m0 - clo, xi)
         if chi > m1:
-            bad += _bwd_row3p(diag, PM, PE, G, GE, rg, negs, 0, R, lfp, a + t, m1, chi, H,
-                              inv_mp, ep, tau, ro, post, a + t, xi)
+            bad += _bwd_row3p(diag, PM, PE, G, GE, rg, negs, 0, R, lfp, rl, m1, chi, H,
+                              inv_mp, ep, tau, ro, Pc, nxt + m1 - clo, xi)
         if bad:
             return False
-        lo, hi = _trim(post[a + t], clo, chi, tau)
+        lo, hi = _trim(Pc, nxt, clo, chi, tau)
+        nxt += chi - clo
         oM = G[ro]
         oE = GE[ro]
         _clear(oM, oE, H + min(clo, lo - W), H + lo)
@@ -750,14 +922,53 @@ def _max_len(offsets, s0, s1):
 
 
 @njit(cache=True)
-def _fb_chunk(lsp, plo, phi, diag, PM, PE, H, lfp, offsets, s0, s1, log_prob, post, xi):
-    """Sequences s0:s1, expected transitions added to xi (n, K). post must be zero on
-    entry (np.zeros: the kernels write the windows only). (A function of its own, not
-    the body of the prange: parfor lowering mishandles its conditional reallocation.)"""
+def _sink_seq(sink, a, T, Pc, poff, pl, ph, post, sym, X, cnt, sw, sx, sxx, start):
+    """Hand the posteriors of frames a:a + T (compact in Pc, see :func:`_ext_backward`) to
+    the sink: rows of post (N, K), or per-state statistics: start (K,) += frame a's row
+    and counts cnt (n_symbols, K) of the symbols sym (N,) (negative: missing, skipped), or
+    sw (K,), sx, sxx (F, K) += gamma, gamma x, gamma x**2 of the rows of X (N, F)."""
+    for t in range(T):
+        r = a + t
+        lo = pl[t]
+        hi = ph[t]
+        q = poff[t] - lo
+        if sink == _SINK_POST:
+            for j in range(lo, hi):
+                post[r, j] = Pc[q + j]
+            continue
+        if t == 0:
+            for j in range(lo, hi):
+                start[j] += Pc[q + j]
+        if sink == _SINK_COUNTS:
+            v = sym[r]
+            if v >= 0 and v < cnt.shape[0]:
+                for j in range(lo, hi):
+                    cnt[v, j] += Pc[q + j]
+        else:
+            for j in range(lo, hi):
+                sw[j] += Pc[q + j]
+            for f in range(X.shape[1]):
+                xf = X[r, f]
+                xf2 = xf * xf
+                for j in range(lo, hi):
+                    sx[f, j] += Pc[q + j] * xf
+                    sxx[f, j] += Pc[q + j] * xf2
+
+
+@njit(cache=True)
+def _fb_chunk(lsp, plo, phi, diag, PM, PE, H, log_rho, fmode, src, ridx, X, mT, pT, cst,
+              offsets, s0, s1, log_prob, sink, post, sym, cnt, sw, sx, sxx, start, xi):
+    """Sequences s0:s1 of the frame source (fmode, src, ridx, X, mT, pT, cst) (see
+    :func:`_frame`); posteriors to the sink (see :func:`_sink_seq`; post must be zero on
+    entry: only the windows are written), expected transitions added to xi (n, K). (A
+    function of its own, not the body of the prange: parfor lowering mishandles its
+    conditional reallocation.)"""
     K = lsp.shape[0]
     KP = K + 2 * H
     nd = diag.shape[0]
     maxT = _max_len(offsets, s0, s1)
+    fs = (fmode, src, ridx, X, mT, pT, cst)
+    LR = np.empty((1, K))
     XM = np.zeros((2, KP))
     XE = np.full((2, KP), _ZE, dtype=np.int64)
     G = np.zeros((2, KP))
@@ -768,52 +979,112 @@ def _fb_chunk(lsp, plo, phi, diag, PM, PE, H, lfp, offsets, s0, s1, log_prob, po
     acc = np.empty(KP)
     cb = np.empty(KP)
     fast = nd == 3
-    # compact alpha: pages of S are touched only as far as the spans reach
+    # compact alpha and posteriors: pages are touched only as far as the windows reach
     S = np.empty(maxT * K if fast else 0)
     soff = np.empty(maxT + 1, dtype=np.int64)
     sref = np.empty(maxT, dtype=np.int64)
     slo = np.empty(maxT, dtype=np.int64)
     shi = np.empty(maxT, dtype=np.int64)
+    Pc = np.empty(maxT * K)
+    poff = np.empty(maxT, dtype=np.int64)
+    pl = np.empty(maxT, dtype=np.int64)
+    ph = np.empty(maxT, dtype=np.int64)
     negs = np.full(K, -1.0)
     xs = np.zeros((nd, K))
+    usuf = np.empty(maxT)
+    ok = False
     AM = np.zeros((0, KP))                 # exact (T, K) alpha: allocated when needed
     AE = np.zeros((0, KP), dtype=np.int64)
     for s in range(s0, s1):
         a = offsets[s]
         b = offsets[s + 1]
         if fast:
-            lp, mp, ep = _ext_forward(lsp, plo, phi, diag, PM, PE, H, lfp, a, b, XM, XE,
-                                      False, wlo, whi, em, acc, True, S, soff, sref, slo,
-                                      shi)
+            _suffix_bound(fs, a, b, log_rho, usuf)
+            lp, mp, ep, ok = _ext_forward(lsp, plo, phi, diag, PM, PE, H, fs, LR, a, b, XM,
+                                          XE, False, wlo, whi, em, acc, True, S, soff, sref,
+                                          slo, shi, usuf[:b - a])
+        if fast and ok:
             log_prob[s] = lp
             if lp == -np.inf:
-                post[a:b] = np.nan
+                if sink == _SINK_POST:
+                    post[a:b] = np.nan
                 continue
             xs[:] = 0.0
-            if _packed_backward(diag, PM, PE, H, lfp, a, b, S, soff, sref, slo, shi, wlo,
-                                whi, mp, ep, post, xs, G, GE, negs):
+            if _packed_backward(diag, PM, PE, H, fs, LR, a, b, S, soff, sref, slo, shi, wlo,
+                                whi, mp, ep, Pc, poff, pl, ph, xs, G, GE, negs):
                 xi += xs
+                _sink_seq(sink, a, b - a, Pc, poff, pl, ph, post, sym, X, cnt, sw, sx, sxx,
+                          start)
                 continue
-            post[a:b] = 0.0                # a bound was not enough: exact alpha
+            # a bound was not enough: exact alpha
         if AM.shape[0] < maxT:
             AM = np.zeros((maxT, KP))
             AE = np.full((maxT, KP), _ZE, dtype=np.int64)
-        lp, mp, ep = _ext_forward(lsp, plo, phi, diag, PM, PE, H, lfp, a, b, AM, AE, True,
-                                  wlo, whi, em, acc, False, S, soff, sref, slo, shi)
+        lp, mp, ep, _ = _ext_forward(lsp, plo, phi, diag, PM, PE, H, fs, LR, a, b, AM, AE,
+                                     True, wlo, whi, em, acc, False, S, soff, sref, slo, shi,
+                                     usuf[:0])
         log_prob[s] = lp
         if lp == -np.inf:
-            post[a:b] = np.nan
+            if sink == _SINK_POST:
+                post[a:b] = np.nan
             continue
-        _ext_backward(diag, PM, PE, H, lfp, a, b, AM, AE, wlo, whi, mp, ep, post, xi, G,
-                      GE, em, acc, cb)
+        _ext_backward(diag, PM, PE, H, fs, LR, a, b, AM, AE, wlo, whi, mp, ep, Pc, poff, pl,
+                      ph, xi, G, GE, em, acc, cb)
+        _sink_seq(sink, a, b - a, Pc, poff, pl, ph, post, sym, X, cnt, sw, sx, sxx, start)
 
 
 @njit(cache=True, parallel=True)
-def _forward_backward(lsp, plo, phi, diag, PM, PE, H, lfp, offsets, bounds, log_prob, post,
-                      buf):
+def _forward_backward(lsp, plo, phi, diag, PM, PE, H, log_rho, fmode, src, ridx, X, mT, pT,
+                      cst, offsets, bounds, log_prob, sink, post, sym, cnt, sw, sx, sxx,
+                      start, buf):
     for c in prange(bounds.shape[0] - 1):
-        _fb_chunk(lsp, plo, phi, diag, PM, PE, H, lfp, offsets, bounds[c], bounds[c + 1],
-                  log_prob, post, buf[c])
+        _fb_chunk(lsp, plo, phi, diag, PM, PE, H, log_rho, fmode, src, ridx, X, mT, pT, cst,
+                  offsets, bounds[c], bounds[c + 1], log_prob, sink, post, sym, cnt[c],
+                  sw[c], sx[c], sxx[c], start[c], buf[c])
+
+
+_NO_IDX = np.zeros(0, dtype=np.int64)
+_NO_X = np.zeros((0, 0))
+_NO_F = np.zeros(0)
+
+
+def _run_fb(log_startprob, band, offsets, K, fmode, src, ridx, X, mT, pT, cst, sink, post,
+            sym, n_symbols):
+    """Forward-backward of every sequence into the sink; returns (log_prob (S,), xi_sum
+    (K, K) dense, start (K,), counts (n_symbols, K), sum_w (K,), sum_x, sum_xx (F, K))
+    (the statistics of the sink, empty for the others)."""
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    S = len(offsets) - 1
+    bounds = _chunks(offsets, _n_chunks())
+    n = len(bounds) - 1
+    diag, PM, PE, H = ext_form(band)
+    buf = np.zeros((n, len(diag), K))
+    F = X.shape[1] if sink == _SINK_DIAG else 0
+    Kc = K if sink != _SINK_POST else 0
+    cnt = np.zeros((n, n_symbols if sink == _SINK_COUNTS else 0, Kc))
+    sw = np.zeros((n, Kc))
+    sx = np.zeros((n, F, Kc))
+    sxx = np.zeros((n, F, Kc))
+    start = np.zeros((n, Kc))
+    log_prob = np.empty(S)
+    lsp = np.ascontiguousarray(log_startprob, dtype=np.float64)
+    plo, phi = _start_window(lsp)
+    if phi > plo:
+        with np.errstate(divide="ignore"):
+            log_rho = float(np.log(np.max(np.asarray(band.prob).sum(axis=0))))
+        _forward_backward(lsp, plo, phi, diag, PM, PE, H, log_rho, fmode, src, ridx, X, mT,
+                          pT, cst, offsets, bounds, log_prob, sink, post, sym, cnt, sw, sx,
+                          sxx, start, buf)
+    else:                                # no start state: every sequence has probability 0
+        log_prob[:] = -np.inf
+        if sink == _SINK_POST:
+            post[:] = np.nan
+    xi = buf.sum(axis=0)[:len(band.diag)]
+    if not np.all(np.isfinite(log_prob)):
+        xi[:] = np.nan                   # on the support only, as the CSR kernels do
+    xi[band.log_prob == -np.inf] = 0.0   # (the kernel adds exact zeros there anyway)
+    return (log_prob, _xi_dense(band, xi), start.sum(axis=0), cnt.sum(axis=0),
+            sw.sum(axis=0), sx.sum(axis=0), sxx.sum(axis=0))
 
 
 def _start_window(lsp):
@@ -835,33 +1106,77 @@ def _xi_dense(band, xi_diag):
 def forward_backward(log_startprob, band, log_frameprob, offsets):
     """All sequences: (log_prob (S,), posteriors (N, K), xi_sum (K, K) dense)."""
     lfp = np.ascontiguousarray(log_frameprob, dtype=np.float64)
-    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
-    K = lfp.shape[1]
-    S = len(offsets) - 1
-    bounds = _chunks(offsets, _n_chunks())
-    diag, PM, PE, H = ext_form(band)
-    buf = np.zeros((len(bounds) - 1, len(diag), K))
-    log_prob = np.empty(S)
     post = np.zeros(lfp.shape)           # (calloc: the kernel writes the windows only)
-    lsp = np.ascontiguousarray(log_startprob, dtype=np.float64)
-    plo, phi = _start_window(lsp)
-    if phi > plo:
-        _forward_backward(lsp, plo, phi, diag, PM, PE, H, lfp, offsets, bounds, log_prob,
-                          post, buf)
-    else:                                # no start state: every sequence has probability 0
-        log_prob[:] = -np.inf
-        post[:] = np.nan
-    xi = buf.sum(axis=0)[:len(band.diag)]
-    if not np.all(np.isfinite(log_prob)):
-        xi[:] = np.nan                   # on the support only, as the CSR kernels do
-    xi[band.log_prob == -np.inf] = 0.0   # (the kernel adds exact zeros there anyway)
-    return log_prob, post, _xi_dense(band, xi)
+    lp, xi = _run_fb(log_startprob, band, offsets, lfp.shape[1], _FRAMES_LFP, lfp, _NO_IDX,
+                     _NO_X, _NO_X, _NO_X, _NO_F, _SINK_POST, post, _NO_IDX, 0)[:2]
+    return lp, post, xi
+
+
+def forward_backward_stats(log_startprob, band, offsets, log_frameprob=None, *,
+                           log_table=None, symbols=None, counts_symbols=None,
+                           n_symbols=0, diag_X=None, diag_params=None):
+    """E-step statistics without (N, K) arrays: the arguments and the result of
+    :func:`tiedpgm.kernels.numba_cpu.forward_backward_stats` (same numbers as summing
+    :func:`forward_backward`'s posteriors, up to rounding), with the banded matrix
+    ``band`` in place of the dense log transition matrix.
+
+    Frames: ``log_frameprob`` (N, K), or ``log_table`` (R, K) with ``symbols`` (N,), or
+    ``diag_params`` = ``(means (G, F), variances (G, F), slots (K,))`` with ``diag_X``
+    (N, F) (diagonal Gaussian log densities computed as each pass needs them: every
+    state in the forward pass, the backward pass's window only). Statistics:
+    ``counts_symbols`` (N,) with ``n_symbols``, or ``diag_X``.
+
+    Returns
+    -------
+    dict with ``log_prob`` (S,), ``xi_sum`` (K, K), ``start`` (K,) and either ``counts``
+    (K, n_symbols) or ``sum_w`` (K,), ``sum_x`` (K, F), ``sum_xx`` (K, F), per state.
+    """
+    K = band.n_states
+    mT = pT = _NO_X
+    cst, ridx, src = _NO_F, _NO_IDX, _NO_X
+    X = _NO_X if diag_X is None else np.ascontiguousarray(diag_X, dtype=np.float64)
+    if diag_params is not None:
+        # per-state copies (F, K) of the group parameters: the passes read them
+        # contiguously over the states, and the arithmetic is the dense kernel's
+        means, var, slots = diag_params
+        var = np.asarray(var, dtype=np.float64)
+        slots = np.asarray(slots, dtype=np.int64)
+        mT = np.ascontiguousarray(np.asarray(means, dtype=np.float64)[slots].T)
+        pT = np.ascontiguousarray((1.0 / var)[slots].T)
+        cst = (-0.5 * (var.shape[1] * math.log(2 * math.pi)
+                       + np.sum(np.log(var), axis=1)))[slots]
+        fmode = _FRAMES_DIAG
+    elif log_table is not None:
+        src = np.ascontiguousarray(log_table, dtype=np.float64)
+        ridx = np.ascontiguousarray(symbols, dtype=np.int64)
+        cst = src.max(axis=1)            # (row maxima: the forward pass's bound)
+        fmode = _FRAMES_TABLE
+    else:
+        src = np.ascontiguousarray(log_frameprob, dtype=np.float64)
+        fmode = _FRAMES_LFP
+    if counts_symbols is not None:
+        sink, sym = _SINK_COUNTS, np.ascontiguousarray(counts_symbols, dtype=np.int64)
+    elif diag_X is not None:
+        sink, sym = _SINK_DIAG, _NO_IDX
+    else:
+        raise ValueError("forward_backward_stats needs counts_symbols or diag_X.")
+    lp, xi, start, cnt, sw, sx, sxx = _run_fb(log_startprob, band, offsets, K, fmode, src,
+                                              ridx, X, mT, pT, cst, sink, _NO_X, sym,
+                                              int(n_symbols))
+    out = {"log_prob": lp, "xi_sum": xi, "start": start}
+    if sink == _SINK_COUNTS:
+        out["counts"] = np.ascontiguousarray(cnt.T)
+    else:
+        out.update(sum_w=sw, sum_x=np.ascontiguousarray(sx.T),
+                   sum_xx=np.ascontiguousarray(sxx.T))
+    return out
 
 
 @njit(cache=True, parallel=True)
 def _score(lsp, plo, phi, diag, PM, PE, H, lfp, offsets, bounds, log_prob):
     K = lsp.shape[0]
     KP = K + 2 * H
+    fs = (_FRAMES_LFP, lfp, offsets, lfp, lfp, lfp, lsp)     # (only lfp is read)
     for c in prange(bounds.shape[0] - 1):
         maxT = _max_len(offsets, bounds[c], bounds[c + 1])
         AM = np.zeros((2, KP))
@@ -870,10 +1185,11 @@ def _score(lsp, plo, phi, diag, PM, PE, H, lfp, offsets, bounds, log_prob):
         whi = np.empty(maxT, dtype=np.int64)
         em = np.empty(KP, dtype=np.int64)
         acc = np.empty(KP)
+        LR = np.empty((1, K))
         for s in range(bounds[c], bounds[c + 1]):
-            log_prob[s] = _ext_forward(lsp, plo, phi, diag, PM, PE, H, lfp, offsets[s],
+            log_prob[s] = _ext_forward(lsp, plo, phi, diag, PM, PE, H, fs, LR, offsets[s],
                                        offsets[s + 1], AM, AE, False, wlo, whi, em, acc,
-                                       False, acc, wlo, wlo, wlo, wlo)[0]
+                                       False, acc, wlo, wlo, wlo, wlo, acc[:0])[0]
 
 
 def score(log_startprob, band, log_frameprob, offsets):

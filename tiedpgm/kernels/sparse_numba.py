@@ -19,6 +19,8 @@ When the non-zeros lie on a few well-filled diagonals (left-right / Bakis models
 hand over to :mod:`tiedpgm.kernels.banded_numba`, whose loops are contiguous and
 vectorised (forward-backward about 6x faster per frame on the K=512 left-right
 benchmark); the CSR kernels below serve every other pattern, and ``score``.
+``forward_backward_stats`` (a fit's fused E-step: frames and emission statistics inside
+the passes, no (N, K) arrays) exists for the banded layout only.
 """
 import numpy as np
 from numba import njit, prange
@@ -28,7 +30,7 @@ from .banded_numba import (_LN2, _ZE, _chunks, _exp_ext, _norm_e, _norm_m, _pow2
                            banded_form, ext_of_log)
 from .sparse_reference import SparseLogTransmat, to_sparse  # noqa: F401  (re-export)
 
-__all__ = ["forward_backward", "score", "viterbi", "to_sparse"]
+__all__ = ["forward_backward", "forward_backward_stats", "score", "viterbi", "to_sparse"]
 
 
 def _n_chunks(offsets):
@@ -213,6 +215,19 @@ def forward_backward(log_startprob, sp, log_frameprob, offsets):
     rows = np.repeat(np.arange(K), np.diff(sp.row_ptr))
     xi[rows, sp.col_idx] = xi_nnz
     return log_prob, post, xi
+
+
+def forward_backward_stats(log_startprob, sp, offsets, log_frameprob=None, **frames):
+    """E-step statistics without (N, K) arrays for a banded ``sp``: the arguments and the
+    result dict of :func:`tiedpgm.kernels.numba_cpu.forward_backward_stats`, with the
+    sparse matrix in place of the dense log transition matrix (see
+    :func:`tiedpgm.kernels.banded_numba.forward_backward_stats`). None when ``sp`` has no
+    banded layout: the caller then runs :func:`forward_backward` on its log_frameprob."""
+    band = banded_form(sp)
+    if band is None:
+        return None
+    return banded_numba.forward_backward_stats(log_startprob, band, offsets, log_frameprob,
+                                               **frames)
 
 
 @njit(cache=True, parallel=True)
