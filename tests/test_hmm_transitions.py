@@ -80,6 +80,37 @@ def test_left_right_model_sparse_equals_dense(backend):
     np.testing.assert_allclose(a.score(X), b.score(X), rtol=1e-10)
 
 
+def test_sparse_transition_mstep_equals_dense():
+    """The sparse path's M-step works on the non-zeros only: same update as the dense one
+    with a per-entry prior, a row without counts (kept), entries whose counts vanish (the
+    support shrinks, and the sparse form is rebuilt), and in-place edits afterwards."""
+    K = 40
+    A, X = left_right_chain(K)
+    prior = 1.0 + np.random.default_rng(0).random((K, K))
+    models = []
+    for sparse in (True, False):
+        m = tp.GaussianHMM(K, init_params="mc", params="st", random_state=0,
+                           backend="numpy", sparse_transitions=sparse, transmat_prior=prior)
+        m.startprob_ = np.eye(K)[0]
+        m.transmat_ = A
+        m.fit(X[:50], [50])          # initialise the means and covariances
+        models.append(m)
+    a, b = models
+    stats = a.summarize(X, [5 * K] * 3)
+    stats.trans[3] = 0.0                                  # a row without counts
+    stats.trans[5, 6] = 0.0                               # prior 1 + count 0: a new zero
+    for m in models:
+        m.transmat_prior = np.where(np.arange(K)[:, None] == 5, 1.0, prior)
+        m.apply_summaries(stats)
+    assert a._use_sparse() and not b._use_sparse()
+    np.testing.assert_allclose(a.transmat_, b.transmat_, rtol=1e-14, atol=1e-300)
+    assert a.transmat_[5, 6] == 0 and np.all(a.transmat_[A == 0] == 0)
+    np.testing.assert_allclose(a.score(X), b.score(X), rtol=1e-12)
+    a.transmat_[7, 7:9] = a.transmat_[7, 8:6:-1].copy()    # edited in place
+    b.transmat_[7, 7:9] = b.transmat_[7, 8:6:-1].copy()
+    np.testing.assert_allclose(a.score(X), b.score(X), rtol=1e-12)
+
+
 @pytest.mark.parametrize("backend", available_backends())
 def test_one_long_left_right_sequence_sparse_equals_dense(backend):
     """The three sequences above as one: after the first pass through the states only
