@@ -224,17 +224,22 @@ def test_lane_batches_match_reference(sym, K):
         assert acc == pytest.approx(s_ref, rel=1e-10, abs=1e-13)
 
 
-def test_lane_results_do_not_depend_on_the_group():
+@pytest.mark.parametrize("K", [1, 2])
+def test_lane_results_do_not_depend_on_the_group(K):
     """A pair's lane result is bit-identical whatever pairs share its group (padding
-    cells are exact zeros), so batches of any size and order agree."""
-    rng = np.random.default_rng(11)
-    model = random_model(rng, True, 2)
+    cells are exact zeros, and the rows swept two at a time depend on the group only
+    through where it ends, not on the arithmetic), so batches of any size and order
+    agree, scores and MEA path alike."""
+    rng = np.random.default_rng(11 + K)
+    model = random_model(rng, True, K)
     pairs = _lane_pairs(rng, 4, 19)
     lp, _, sc, ops, off = _lane_batch(model, pairs, "mea")
+    ls, _ = _lane_batch(model, pairs, "score")
     for sub in ([3], [0, 5, 18], list(range(18, -1, -2))):
         lq, _, sq, oq, offq = _lane_batch(model, [pairs[p] for p in sub], "mea")
+        lt, _ = _lane_batch(model, [pairs[p] for p in sub], "score")
         for t, p in enumerate(sub):
-            assert lq[t] == lp[p] and sq[t] == sc[p]
+            assert lq[t] == lp[p] and sq[t] == sc[p] and lt[t] == ls[p]
             np.testing.assert_array_equal(oq[offq[t]:offq[t + 1]], ops[off[p]:off[p + 1]])
 
 
@@ -258,6 +263,45 @@ def test_lane_batches_equal_single_pair_calls(K):
         assert df.log_likelihood[p] == pytest.approx(scores[p], rel=1e-12)
         assert df.expected_accuracy[p] == pytest.approx(a.expected_accuracy, rel=1e-10)
 
+
+
+@pytest.mark.parametrize("K", [1, 2])
+def test_lane_batches_long_pairs_equal_single_pair_calls(K):
+    """Hundreds of rows: the lane kernels' row scales (M sums plus X sums carried from
+    row to row, never summed over the X cells) and the forward W slot over many
+    flushes, against the single-pair kernels, with related and unrelated pairs."""
+    kw = {} if K == 2 else dict(n_insert_pairs=1, delta=0.02, epsilon=0.6)
+    model = tp.PairHMM.from_preset("protein", **kw)
+    rng = np.random.default_rng(40 + K)
+    aa = np.array(list("ACDEFGHIKLMNPQRSTVWY"))
+    base = rng.choice(aa, 700)
+
+    def related(n):
+        keep = base[rng.random(base.size) > 0.1]
+        sub = rng.random(keep.size) < 0.25
+        keep[sub] = rng.choice(aa, sub.sum())
+        return "".join(keep[:n])
+
+    pairs = [(related(640), related(600)), (related(300), related(630)),
+             ("".join(rng.choice(aa, 500)), related(520)), (related(630), related(9))]
+    scores = model.score_many(pairs, progress=False)
+    df = model.align_many(pairs, progress=False)
+    for p, (x, y) in enumerate(pairs):
+        assert scores[p] == pytest.approx(model.log_likelihood(x, y), rel=1e-12)
+        a = model.align(x, y)
+        assert df.cigar[p] == a.cigar
+        assert df.expected_accuracy[p] == pytest.approx(a.expected_accuracy, rel=1e-10)
+
+
+def test_lane_fma_is_fused():
+    """The lane kernels' multiply-add rounds once: the double nearest 0.1 is 5.55e-18 too
+    large, so 0.1 * 10 - 1 is 5.55e-17 rounded once and 0 with the product rounded
+    first."""
+    from numba import njit
+    from tiedpgm.pairhmm.kernels_lanes import _fma
+    f = njit(lambda a, b, c: _fma(a, b, c))
+    assert f(0.1, 10.0, -1.0) == 5.551115123125783e-17
+    assert 0.1 * 10.0 - 1.0 == 0.0
 
 def test_lane_batch_underflow_falls_back_to_reference():
     """A pair whose total underflows the scaled kernels (1 vs 3000 residues) is flagged
