@@ -381,7 +381,8 @@ def _check_categorical_stats(log_pi, log_A, log_table, offsets, sym):
 STATS_LENGTHS = [[7], [1, 2, 3], [0, 5, 1, 12, 2, 9, 4, 33, 6, 2, 17, 0, 8, 3, 25, 1, 40]]
 
 
-@pytest.mark.parametrize("K", [1, 3, 8, 16, 33])
+# K=13: the lane kernel's vector-matrix product by blocks of four rows and its remainder
+@pytest.mark.parametrize("K", [1, 3, 8, 13, 16, 33])
 @pytest.mark.parametrize("lengths", STATS_LENGTHS)
 @pytest.mark.parametrize("zeros", [False, True])
 def test_forward_backward_stats_categorical(K, lengths, zeros):
@@ -409,7 +410,7 @@ def test_forward_backward_stats_categorical_table_sizes(n_sym):
     _check_categorical_stats(log_pi, log_A, log_table, offsets, sym)
 
 
-@pytest.mark.parametrize("K", [2, 8, 16, 33])
+@pytest.mark.parametrize("K", [2, 8, 13, 16, 33])
 @pytest.mark.parametrize("lengths", STATS_LENGTHS)
 @pytest.mark.parametrize("zeros", [False, True])
 def test_forward_backward_stats_diag_gaussian(K, lengths, zeros):

@@ -11,9 +11,9 @@ parallel over sequences (``prange`` over chunks of sequences balanced by total
 length; each chunk accumulates its own (K, K) buffer, reduced serially at the end).
 Within a chunk, ``forward_backward`` advances up to ``_BATCH`` sequences in lockstep
 (:func:`_scaled_fb_batch`): per time step the vector-matrix products of the batch run
-together, so the transition matrix is read once per step for the batch and the
-dependency chains of the sequences interleave. Work arrays are per thread and reused
-between calls.
+together (from K=16 on as one (batch, K) x (K, K) BLAS product), so the transition
+matrix is read once per step for the batch and the dependency chains of the sequences
+interleave. Work arrays are per thread and reused between calls.
 
 ``forward_backward_stats`` (not in the reference; a fit's fast path) runs the same
 recursion but hands each posterior row to an accumulator of emission statistics
@@ -536,6 +536,34 @@ def _vecmat_batch(src, base, t, act, M, out):
         i += 1
 
 
+#: from _BLAS_MIN_K to _BLAS_MAX_K states, :func:`_scaled_fb_batch` runs the step's
+#: vector-matrix products of the whole batch as one BLAS product
+#: (:func:`_vecmat_batch_blas`); measured, one thread, 8 sequences: 1.7x the loop of
+#: :func:`_vecmat_batch` at K=16, 2.6x at K=128. At K=512 the product alone was still
+#: faster, but the K=512 left-right fit of benchmarks/hmm_families.py took 1.9x longer
+#: (cause not found), so larger K keeps the loop.
+_BLAS_MIN_K = 16
+_BLAS_MAX_K = 256
+
+
+@njit(cache=True)
+def _vecmat_batch_blas(src, base, t, act, M, tmp, out):
+    """:func:`_vecmat_batch` as one (B, K) x (K, K) BLAS product: the active rows are
+    copied into ``tmp`` (B, K) (rows of inactive sequences are zeros, and so are their
+    results). The sums are BLAS's, so they differ from :func:`_vecmat`'s by rounding."""
+    B = out.shape[0]
+    K = out.shape[1]
+    for b in range(B):
+        if act[b]:
+            r = base[b] + t
+            for k in range(K):
+                tmp[b, k] = src[r, k]
+        else:
+            for k in range(K):
+                tmp[b, k] = 0.0
+    np.dot(tmp, M, out)
+
+
 # Row-indexed forms of the reductions above. Taking ``M[r]`` as a view inside a hot loop
 # costs two atomic reference-count updates (NRT incref/decref) per view, which measured
 # at ~40% of the batched kernel's time (worse when threads share the array's meminfo);
@@ -656,10 +684,12 @@ def _scaled_fb_batch(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, 
     Sequence ``b`` occupies frames ``starts[b]:starts[b] + lens[b]`` and rows
     ``base[b]:base[b] + lens[b]`` of the work arrays ``fbuf``/``abuf``. At each time
     step the vector-matrix products of all sequences run together
-    (:func:`_vecmat_batch`): the per-step dependency chain of one sequence is
+    (:func:`_vecmat_batch`, or for ``_BLAS_MIN_K`` to ``_BLAS_MAX_K`` states one BLAS
+    product, :func:`_vecmat_batch_blas`): the per-step dependency chain of one sequence is
     interleaved with the others', and the transition matrix is read once per step for
-    the batch. Every per-sequence operation is the one of :func:`_scaled_fb_seq` in the
-    same order, so posteriors are bitwise those of the one-sequence kernel.
+    the batch. Every other per-sequence operation is the one of :func:`_scaled_fb_seq`
+    in the same order, so without BLAS posteriors are bitwise those of the one-sequence
+    kernel (with it, equal up to BLAS's rounding).
 
     Posterior rows go to the sink (:func:`_sink_row`) with sequence ``b``'s accumulators
     ``cnt[b]``, ``sw[b]``, ``sx[b]``, ``sxx[b]``, and the first row also to ``start[b]``
@@ -689,6 +719,8 @@ def _scaled_fb_batch(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, 
         start[b] = 0.0
     act = np.zeros(B, dtype=np.bool_)
     prod = np.ones(B)
+    blas = _BLAS_MIN_K <= K <= _BLAS_MAX_K
+    vtmp = np.empty((B if blas else 0, K))
     for t in range(T_max):
         for b in range(B):
             act[b] = ok[b] and t < lens[b]
@@ -731,7 +763,10 @@ def _scaled_fb_batch(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, 
                 for k in range(K):
                     nb[b, k] = pi[k]
         if t > 0:
-            _vecmat_batch(abuf, base, t - 1, act, A, nb)
+            if blas:
+                _vecmat_batch_blas(abuf, base, t - 1, act, A, vtmp, nb)
+            else:
+                _vecmat_batch(abuf, base, t - 1, act, A, nb)
         for b in range(B):
             if not act[b]:
                 continue
@@ -778,7 +813,10 @@ def _scaled_fb_batch(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, 
             for j in range(K):
                 v = fbuf[row1, j] * beta[b, j]
                 fbuf[row1, j] = v if abuf[row1, j] > 0.0 and v >= flush else 0.0
-        _vecmat_batch(fbuf, base, t + 1, act, AT, nb)
+        if blas:
+            _vecmat_batch_blas(fbuf, base, t + 1, act, AT, vtmp, nb)
+        else:
+            _vecmat_batch(fbuf, base, t + 1, act, AT, nb)
         for b in range(B):
             if not act[b]:
                 continue
@@ -834,7 +872,7 @@ _PAIR_TABLE_MAX = 16384
 @njit(cache=True, fastmath=_CONTRACT)
 def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gslots,
                    starts, lens, fS, aS, xacc, guard, log_prob, ok, sink, sym, X,
-                   cnt, sw, sx, sxx, start, bufc, ptab):
+                   cnt, sw, sx, sxx, start, bufc, ptab, xS):
     """:func:`_scaled_fb_batch` with the batch laid out as structure of arrays.
 
     Lane ``b`` (of ``_BATCH``) holds one sequence; ``fS``/``aS`` are (T_max, K, _BATCH),
@@ -855,10 +893,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
 
     Accumulators: ``cnt`` (_BATCH, n_sym + 1, K) (row ``n_sym`` takes the rows of lanes
     that are not live and of symbols out of range, and is discarded), ``sw`` (K, _BATCH), ``sx``/``sxx``
-    (F, K, _BATCH), ``start`` (K, _BATCH), all zeroed here. ``bufc`` (K, K) receives
-    sum_t outer(alpha_t / g_t, w_{t+1}) of every good lane, in lane order; the sum is
-    kept per lane in ``xacc`` (K, K, _BATCH) as each backward step ends (a rank-one
-    update across the lanes: no per-lane transposes, no BLAS call per sequence).
+    (F, K, _BATCH), ``start`` (K, _BATCH), all zeroed here. ``xS`` (T_max, F, _BATCH),
+    work rows when X is used (else empty), receives each step's rows of X in the lanes
+    (zeros for lanes not active) in the forward pass, for the backward pass's
+    statistics (copying them into the lanes a second time cost ~5% of a K=8 E-step).
+    ``bufc`` (K, K) receives sum_t outer(alpha_t / g_t, w_{t+1}) of every good lane, in
+    lane order; the sum is kept per lane in ``xacc`` (K, K, _BATCH) as each backward step
+    ends (a rank-one update across the lanes: no per-lane transposes, no BLAS call per
+    sequence).
     """
     L = _BATCH
     K = aS.shape[1]
@@ -885,7 +927,6 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
     pend = False
     xi_mode = 0
     rsel = np.zeros(L, dtype=np.int64)
-    pxv = np.zeros((F, L))
     pgam = np.zeros((K, L))
     act = np.zeros(L, dtype=np.bool_)
     live = np.zeros(L, dtype=np.bool_)
@@ -899,11 +940,19 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
     lrow = np.zeros((K, L))
     ibuf = np.zeros(K * L, dtype=np.int64)
     pow2 = ibuf.view(np.float64)
-    xv = np.zeros((F, L))
     gacc = np.zeros((G, L))
     for t in range(T_max):
         for b in range(L):
             act[b] = ok[b] and t < lens[b]
+        if xS.shape[0] > 0:
+            for b in range(L):
+                if act[b]:
+                    r = starts[b] + t
+                    for f in range(F):
+                        xS[t, f, b] = X[r, f]
+                else:
+                    for f in range(F):
+                        xS[t, f, b] = 0.0
         # ---- frames: log rows into lrow (K, L), maxima into mrow
         if fmode == _FRAMES_TABLE:
             # ``etab`` is the exponentiated table transposed, (K, R): the lanes' rows are
@@ -969,14 +1018,6 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                     fS[t, k, 7] = v7
         else:
             if fmode == _FRAMES_DIAG:
-                for b in range(L):
-                    if act[b]:
-                        r = starts[b] + t
-                        for f in range(F):
-                            xv[f, b] = X[r, f]
-                    else:
-                        for f in range(F):
-                            xv[f, b] = 0.0
                 # per group, the sum over features in registers (f ascending, as in
                 # _gauss_row): no load and store of gacc per feature
                 for g in range(G):
@@ -984,14 +1025,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                     for f in range(F):
                         gm = gmT[f, g]
                         gp = gpT[f, g]
-                        d0 = xv[f, 0] - gm
-                        d1 = xv[f, 1] - gm
-                        d2 = xv[f, 2] - gm
-                        d3 = xv[f, 3] - gm
-                        d4 = xv[f, 4] - gm
-                        d5 = xv[f, 5] - gm
-                        d6 = xv[f, 6] - gm
-                        d7 = xv[f, 7] - gm
+                        d0 = xS[t, f, 0] - gm
+                        d1 = xS[t, f, 1] - gm
+                        d2 = xS[t, f, 2] - gm
+                        d3 = xS[t, f, 3] - gm
+                        d4 = xS[t, f, 4] - gm
+                        d5 = xS[t, f, 5] - gm
+                        d6 = xS[t, f, 6] - gm
+                        d7 = xS[t, f, 7] - gm
                         a0 += d0 * d0 * gp
                         a1 += d1 * d1 * gp
                         a2 += d2 * d2 * gp
@@ -1362,14 +1403,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 cnt[6, q6, k] += g6
                 cnt[7, q7, k] += g7
         elif sink == _SINK_DIAG:
-            for b in range(L):
-                if live[b]:
-                    r = starts[b] + t
-                    for f in range(F):
-                        xv[f, b] = X[r, f]
-                else:
-                    for f in range(F):
-                        xv[f, b] = 0.0
+            # (lanes not live have gam = 0: their rows of xS add nothing)
             for k in range(K):
                 w0 = sw[k, 0] + gam[k, 0]
                 w1 = sw[k, 1] + gam[k, 1]
@@ -1388,13 +1422,10 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 sw[k, 6] = w6
                 sw[k, 7] = w7
             if xi_mode == 2:
-                _diag_two_steps(sx, sxx, xv, gam, pxv, pgam)
+                _diag_two_steps(sx, sxx, xS, t, gam, pgam)
             elif xi_mode == 1:
-                _diag_one_step(sx, sxx, xv, gam)
+                _diag_one_step(sx, sxx, xS, t, gam)
             else:
-                for f in range(F):
-                    for b in range(L):
-                        pxv[f, b] = xv[f, b]
                 for k in range(K):
                     for b in range(L):
                         pgam[k, b] = gam[k, b]
@@ -1412,20 +1443,20 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
 
 
 @njit(cache=True, inline="always", fastmath=_CONTRACT)
-def _diag_one_step(sx, sxx, xv, gam):
-    """``sx[f, k, b] += gam[k, b] xv[f, b]``, ``sxx[f, k, b] += gam[k, b] xv[f, b]**2``
+def _diag_one_step(sx, sxx, xS, t, gam):
+    """``sx[f, k, b] += gam[k, b] xS[t, f, b]``, ``sxx[f, k, b] += gam[k, b] xS[t, f, b]**2``
     (lanes written out)."""
     F = sx.shape[0]
     K = sx.shape[1]
     for f in range(F):
-        x0 = xv[f, 0]
-        x1 = xv[f, 1]
-        x2 = xv[f, 2]
-        x3 = xv[f, 3]
-        x4 = xv[f, 4]
-        x5 = xv[f, 5]
-        x6 = xv[f, 6]
-        x7 = xv[f, 7]
+        x0 = xS[t, f, 0]
+        x1 = xS[t, f, 1]
+        x2 = xS[t, f, 2]
+        x3 = xS[t, f, 3]
+        x4 = xS[t, f, 4]
+        x5 = xS[t, f, 5]
+        x6 = xS[t, f, 6]
+        x7 = xS[t, f, 7]
         q0 = x0 * x0
         q1 = x1 * x1
         q2 = x2 * x2
@@ -1478,28 +1509,28 @@ def _diag_one_step(sx, sxx, xv, gam):
 
 
 @njit(cache=True, inline="always", fastmath=_CONTRACT)
-def _diag_two_steps(sx, sxx, xv, gam, pxv, pgam):
-    """:func:`_diag_one_step` for the previous step (``pxv``, ``pgam``), then this one,
+def _diag_two_steps(sx, sxx, xS, t, gam, pgam):
+    """:func:`_diag_one_step` for the previous step (``t + 1``, ``pgam``), then this one,
     in one pass over ``sx``/``sxx``."""
     F = sx.shape[0]
     K = sx.shape[1]
     for f in range(F):
-        x0 = xv[f, 0]
-        x1 = xv[f, 1]
-        x2 = xv[f, 2]
-        x3 = xv[f, 3]
-        x4 = xv[f, 4]
-        x5 = xv[f, 5]
-        x6 = xv[f, 6]
-        x7 = xv[f, 7]
-        y0 = pxv[f, 0]
-        y1 = pxv[f, 1]
-        y2 = pxv[f, 2]
-        y3 = pxv[f, 3]
-        y4 = pxv[f, 4]
-        y5 = pxv[f, 5]
-        y6 = pxv[f, 6]
-        y7 = pxv[f, 7]
+        x0 = xS[t, f, 0]
+        x1 = xS[t, f, 1]
+        x2 = xS[t, f, 2]
+        x3 = xS[t, f, 3]
+        x4 = xS[t, f, 4]
+        x5 = xS[t, f, 5]
+        x6 = xS[t, f, 6]
+        x7 = xS[t, f, 7]
+        y0 = xS[t + 1, f, 0]
+        y1 = xS[t + 1, f, 1]
+        y2 = xS[t + 1, f, 2]
+        y3 = xS[t + 1, f, 3]
+        y4 = xS[t + 1, f, 4]
+        y5 = xS[t + 1, f, 5]
+        y6 = xS[t + 1, f, 6]
+        y7 = xS[t + 1, f, 7]
         q0 = x0 * x0
         q1 = x1 * x1
         q2 = x2 * x2
@@ -1754,43 +1785,172 @@ def _xi_two_steps(xacc, aS, fS, t, m, pm):
 def _vecmat_soa(src, t, MT, out):
     """``out[:, b] = src[t, :, b] @ MT.T`` for every lane ``b`` (the summation order of
     :func:`_vecmat`, per lane). Lanes are written out as scalar accumulators held over
-    the sum (stores only at the end), so LLVM vectorises them across lanes."""
+    the sum (stores only at the end), so LLVM vectorises them across lanes. Four output
+    rows share each load of four rows of ``src`` (one output row at a time loaded two
+    vectors of ``src`` per two multiply-adds, and the loads bound the product)."""
     K = out.shape[0]
-    for j in range(K):
-        o0 = o1 = o2 = o3 = o4 = o5 = o6 = o7 = 0.0
+    j = 0
+    while j + 4 <= K:
+        o0 = 0.0
+        o1 = 0.0
+        o2 = 0.0
+        o3 = 0.0
+        o4 = 0.0
+        o5 = 0.0
+        o6 = 0.0
+        o7 = 0.0
+        p0 = 0.0
+        p1 = 0.0
+        p2 = 0.0
+        p3 = 0.0
+        p4 = 0.0
+        p5 = 0.0
+        p6 = 0.0
+        p7 = 0.0
+        q0 = 0.0
+        q1 = 0.0
+        q2 = 0.0
+        q3 = 0.0
+        q4 = 0.0
+        q5 = 0.0
+        q6 = 0.0
+        q7 = 0.0
+        r0 = 0.0
+        r1 = 0.0
+        r2 = 0.0
+        r3 = 0.0
+        r4 = 0.0
+        r5 = 0.0
+        r6 = 0.0
+        r7 = 0.0
         i = 0
         while i + 4 <= K:
-            m0 = MT[j, i]
-            m1 = MT[j, i + 1]
-            m2 = MT[j, i + 2]
-            m3 = MT[j, i + 3]
-            o0 += ((src[t, i, 0] * m0 + src[t, i + 1, 0] * m1)
-                   + (src[t, i + 2, 0] * m2 + src[t, i + 3, 0] * m3))
-            o1 += ((src[t, i, 1] * m0 + src[t, i + 1, 1] * m1)
-                   + (src[t, i + 2, 1] * m2 + src[t, i + 3, 1] * m3))
-            o2 += ((src[t, i, 2] * m0 + src[t, i + 1, 2] * m1)
-                   + (src[t, i + 2, 2] * m2 + src[t, i + 3, 2] * m3))
-            o3 += ((src[t, i, 3] * m0 + src[t, i + 1, 3] * m1)
-                   + (src[t, i + 2, 3] * m2 + src[t, i + 3, 3] * m3))
-            o4 += ((src[t, i, 4] * m0 + src[t, i + 1, 4] * m1)
-                   + (src[t, i + 2, 4] * m2 + src[t, i + 3, 4] * m3))
-            o5 += ((src[t, i, 5] * m0 + src[t, i + 1, 5] * m1)
-                   + (src[t, i + 2, 5] * m2 + src[t, i + 3, 5] * m3))
-            o6 += ((src[t, i, 6] * m0 + src[t, i + 1, 6] * m1)
-                   + (src[t, i + 2, 6] * m2 + src[t, i + 3, 6] * m3))
-            o7 += ((src[t, i, 7] * m0 + src[t, i + 1, 7] * m1)
-                   + (src[t, i + 2, 7] * m2 + src[t, i + 3, 7] * m3))
+            a0 = MT[j, i]
+            a1 = MT[j, i + 1]
+            a2 = MT[j, i + 2]
+            a3 = MT[j, i + 3]
+            b0 = MT[j + 1, i]
+            b1 = MT[j + 1, i + 1]
+            b2 = MT[j + 1, i + 2]
+            b3 = MT[j + 1, i + 3]
+            c0 = MT[j + 2, i]
+            c1 = MT[j + 2, i + 1]
+            c2 = MT[j + 2, i + 2]
+            c3 = MT[j + 2, i + 3]
+            d0 = MT[j + 3, i]
+            d1 = MT[j + 3, i + 1]
+            d2 = MT[j + 3, i + 2]
+            d3 = MT[j + 3, i + 3]
+            w0 = src[t, i, 0]
+            w1 = src[t, i, 1]
+            w2 = src[t, i, 2]
+            w3 = src[t, i, 3]
+            w4 = src[t, i, 4]
+            w5 = src[t, i, 5]
+            w6 = src[t, i, 6]
+            w7 = src[t, i, 7]
+            x0 = src[t, i + 1, 0]
+            x1 = src[t, i + 1, 1]
+            x2 = src[t, i + 1, 2]
+            x3 = src[t, i + 1, 3]
+            x4 = src[t, i + 1, 4]
+            x5 = src[t, i + 1, 5]
+            x6 = src[t, i + 1, 6]
+            x7 = src[t, i + 1, 7]
+            y0 = src[t, i + 2, 0]
+            y1 = src[t, i + 2, 1]
+            y2 = src[t, i + 2, 2]
+            y3 = src[t, i + 2, 3]
+            y4 = src[t, i + 2, 4]
+            y5 = src[t, i + 2, 5]
+            y6 = src[t, i + 2, 6]
+            y7 = src[t, i + 2, 7]
+            z0 = src[t, i + 3, 0]
+            z1 = src[t, i + 3, 1]
+            z2 = src[t, i + 3, 2]
+            z3 = src[t, i + 3, 3]
+            z4 = src[t, i + 3, 4]
+            z5 = src[t, i + 3, 5]
+            z6 = src[t, i + 3, 6]
+            z7 = src[t, i + 3, 7]
+            o0 += (w0 * a0 + x0 * a1) + (y0 * a2 + z0 * a3)
+            o1 += (w1 * a0 + x1 * a1) + (y1 * a2 + z1 * a3)
+            o2 += (w2 * a0 + x2 * a1) + (y2 * a2 + z2 * a3)
+            o3 += (w3 * a0 + x3 * a1) + (y3 * a2 + z3 * a3)
+            o4 += (w4 * a0 + x4 * a1) + (y4 * a2 + z4 * a3)
+            o5 += (w5 * a0 + x5 * a1) + (y5 * a2 + z5 * a3)
+            o6 += (w6 * a0 + x6 * a1) + (y6 * a2 + z6 * a3)
+            o7 += (w7 * a0 + x7 * a1) + (y7 * a2 + z7 * a3)
+            p0 += (w0 * b0 + x0 * b1) + (y0 * b2 + z0 * b3)
+            p1 += (w1 * b0 + x1 * b1) + (y1 * b2 + z1 * b3)
+            p2 += (w2 * b0 + x2 * b1) + (y2 * b2 + z2 * b3)
+            p3 += (w3 * b0 + x3 * b1) + (y3 * b2 + z3 * b3)
+            p4 += (w4 * b0 + x4 * b1) + (y4 * b2 + z4 * b3)
+            p5 += (w5 * b0 + x5 * b1) + (y5 * b2 + z5 * b3)
+            p6 += (w6 * b0 + x6 * b1) + (y6 * b2 + z6 * b3)
+            p7 += (w7 * b0 + x7 * b1) + (y7 * b2 + z7 * b3)
+            q0 += (w0 * c0 + x0 * c1) + (y0 * c2 + z0 * c3)
+            q1 += (w1 * c0 + x1 * c1) + (y1 * c2 + z1 * c3)
+            q2 += (w2 * c0 + x2 * c1) + (y2 * c2 + z2 * c3)
+            q3 += (w3 * c0 + x3 * c1) + (y3 * c2 + z3 * c3)
+            q4 += (w4 * c0 + x4 * c1) + (y4 * c2 + z4 * c3)
+            q5 += (w5 * c0 + x5 * c1) + (y5 * c2 + z5 * c3)
+            q6 += (w6 * c0 + x6 * c1) + (y6 * c2 + z6 * c3)
+            q7 += (w7 * c0 + x7 * c1) + (y7 * c2 + z7 * c3)
+            r0 += (w0 * d0 + x0 * d1) + (y0 * d2 + z0 * d3)
+            r1 += (w1 * d0 + x1 * d1) + (y1 * d2 + z1 * d3)
+            r2 += (w2 * d0 + x2 * d1) + (y2 * d2 + z2 * d3)
+            r3 += (w3 * d0 + x3 * d1) + (y3 * d2 + z3 * d3)
+            r4 += (w4 * d0 + x4 * d1) + (y4 * d2 + z4 * d3)
+            r5 += (w5 * d0 + x5 * d1) + (y5 * d2 + z5 * d3)
+            r6 += (w6 * d0 + x6 * d1) + (y6 * d2 + z6 * d3)
+            r7 += (w7 * d0 + x7 * d1) + (y7 * d2 + z7 * d3)
             i += 4
         while i < K:
-            m0 = MT[j, i]
-            o0 += src[t, i, 0] * m0
-            o1 += src[t, i, 1] * m0
-            o2 += src[t, i, 2] * m0
-            o3 += src[t, i, 3] * m0
-            o4 += src[t, i, 4] * m0
-            o5 += src[t, i, 5] * m0
-            o6 += src[t, i, 6] * m0
-            o7 += src[t, i, 7] * m0
+            a0 = MT[j, i]
+            b0 = MT[j + 1, i]
+            c0 = MT[j + 2, i]
+            d0 = MT[j + 3, i]
+            w0 = src[t, i, 0]
+            w1 = src[t, i, 1]
+            w2 = src[t, i, 2]
+            w3 = src[t, i, 3]
+            w4 = src[t, i, 4]
+            w5 = src[t, i, 5]
+            w6 = src[t, i, 6]
+            w7 = src[t, i, 7]
+            o0 += w0 * a0
+            o1 += w1 * a0
+            o2 += w2 * a0
+            o3 += w3 * a0
+            o4 += w4 * a0
+            o5 += w5 * a0
+            o6 += w6 * a0
+            o7 += w7 * a0
+            p0 += w0 * b0
+            p1 += w1 * b0
+            p2 += w2 * b0
+            p3 += w3 * b0
+            p4 += w4 * b0
+            p5 += w5 * b0
+            p6 += w6 * b0
+            p7 += w7 * b0
+            q0 += w0 * c0
+            q1 += w1 * c0
+            q2 += w2 * c0
+            q3 += w3 * c0
+            q4 += w4 * c0
+            q5 += w5 * c0
+            q6 += w6 * c0
+            q7 += w7 * c0
+            r0 += w0 * d0
+            r1 += w1 * d0
+            r2 += w2 * d0
+            r3 += w3 * d0
+            r4 += w4 * d0
+            r5 += w5 * d0
+            r6 += w6 * d0
+            r7 += w7 * d0
             i += 1
         out[j, 0] = o0
         out[j, 1] = o1
@@ -1800,6 +1960,107 @@ def _vecmat_soa(src, t, MT, out):
         out[j, 5] = o5
         out[j, 6] = o6
         out[j, 7] = o7
+        out[j + 1, 0] = p0
+        out[j + 1, 1] = p1
+        out[j + 1, 2] = p2
+        out[j + 1, 3] = p3
+        out[j + 1, 4] = p4
+        out[j + 1, 5] = p5
+        out[j + 1, 6] = p6
+        out[j + 1, 7] = p7
+        out[j + 2, 0] = q0
+        out[j + 2, 1] = q1
+        out[j + 2, 2] = q2
+        out[j + 2, 3] = q3
+        out[j + 2, 4] = q4
+        out[j + 2, 5] = q5
+        out[j + 2, 6] = q6
+        out[j + 2, 7] = q7
+        out[j + 3, 0] = r0
+        out[j + 3, 1] = r1
+        out[j + 3, 2] = r2
+        out[j + 3, 3] = r3
+        out[j + 3, 4] = r4
+        out[j + 3, 5] = r5
+        out[j + 3, 6] = r6
+        out[j + 3, 7] = r7
+        j += 4
+    while j < K:
+        o0 = 0.0
+        o1 = 0.0
+        o2 = 0.0
+        o3 = 0.0
+        o4 = 0.0
+        o5 = 0.0
+        o6 = 0.0
+        o7 = 0.0
+        i = 0
+        while i + 4 <= K:
+            a0 = MT[j, i]
+            a1 = MT[j, i + 1]
+            a2 = MT[j, i + 2]
+            a3 = MT[j, i + 3]
+            w0 = src[t, i, 0]
+            w1 = src[t, i, 1]
+            w2 = src[t, i, 2]
+            w3 = src[t, i, 3]
+            w4 = src[t, i, 4]
+            w5 = src[t, i, 5]
+            w6 = src[t, i, 6]
+            w7 = src[t, i, 7]
+            x0 = src[t, i + 1, 0]
+            x1 = src[t, i + 1, 1]
+            x2 = src[t, i + 1, 2]
+            x3 = src[t, i + 1, 3]
+            x4 = src[t, i + 1, 4]
+            x5 = src[t, i + 1, 5]
+            x6 = src[t, i + 1, 6]
+            x7 = src[t, i + 1, 7]
+            y0 = src[t, i + 2, 0]
+            y1 = src[t, i + 2, 1]
+            y2 = src[t, i + 2, 2]
+            y3 = src[t, i + 2, 3]
+            y4 = src[t, i + 2, 4]
+            y5 = src[t, i + 2, 5]
+            y6 = src[t, i + 2, 6]
+            y7 = src[t, i + 2, 7]
+            z0 = src[t, i + 3, 0]
+            z1 = src[t, i + 3, 1]
+            z2 = src[t, i + 3, 2]
+            z3 = src[t, i + 3, 3]
+            z4 = src[t, i + 3, 4]
+            z5 = src[t, i + 3, 5]
+            z6 = src[t, i + 3, 6]
+            z7 = src[t, i + 3, 7]
+            o0 += (w0 * a0 + x0 * a1) + (y0 * a2 + z0 * a3)
+            o1 += (w1 * a0 + x1 * a1) + (y1 * a2 + z1 * a3)
+            o2 += (w2 * a0 + x2 * a1) + (y2 * a2 + z2 * a3)
+            o3 += (w3 * a0 + x3 * a1) + (y3 * a2 + z3 * a3)
+            o4 += (w4 * a0 + x4 * a1) + (y4 * a2 + z4 * a3)
+            o5 += (w5 * a0 + x5 * a1) + (y5 * a2 + z5 * a3)
+            o6 += (w6 * a0 + x6 * a1) + (y6 * a2 + z6 * a3)
+            o7 += (w7 * a0 + x7 * a1) + (y7 * a2 + z7 * a3)
+            i += 4
+        while i < K:
+            a0 = MT[j, i]
+            o0 += src[t, i, 0] * a0
+            o1 += src[t, i, 1] * a0
+            o2 += src[t, i, 2] * a0
+            o3 += src[t, i, 3] * a0
+            o4 += src[t, i, 4] * a0
+            o5 += src[t, i, 5] * a0
+            o6 += src[t, i, 6] * a0
+            o7 += src[t, i, 7] * a0
+            i += 1
+        out[j, 0] = o0
+        out[j, 1] = o1
+        out[j, 2] = o2
+        out[j, 3] = o3
+        out[j, 4] = o4
+        out[j, 5] = o5
+        out[j, 6] = o6
+        out[j, 7] = o7
+        j += 1
 
 
 @njit(cache=True, inline="always", fastmath=_CONTRACT)
@@ -1918,6 +2179,7 @@ def _fb_chunk_soa(pi, A, guard, log_pi, log_A, src, ridx, fmode, etab, emax, off
     b_sxx = np.empty((F_d, K, L))
     b_start = np.empty((K, L))
     gacc = np.empty(G)
+    xS = np.empty((tmax if fmode == _FRAMES_DIAG or sink == _SINK_DIAG else 0, X.shape[1], L))
     for sb in range(s0, s1, L):
         B = min(L, s1 - sb)
         for b in range(L):
@@ -1929,7 +2191,7 @@ def _fb_chunk_soa(pi, A, guard, log_pi, log_A, src, ridx, fmode, etab, emax, off
                 lens[b] = 0
         _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etabT, emax, gmT, gpT, gconst, gslots,
                        starts, lens, fS, aS, xacc, guard, lp, ok, sink, sym, X,
-                       b_cnt, b_sw, b_sx, b_sxx, b_start, bufs[c], ptab)
+                       b_cnt, b_sw, b_sx, b_sxx, b_start, bufs[c], ptab, xS)
         for b in range(B):
             s = sb + b
             a = starts[b]
@@ -2087,7 +2349,6 @@ def _forward_backward(log_pi, log_A, src, ridx, fmode, offsets, bounds, fwork, a
     own barrier, and on a shared machine each barrier can wait a scheduler time slice.
     """
     K = src.shape[1]
-    G = gmT.shape[1]
     S = offsets.shape[0] - 1
     n_chunks = bounds.shape[0] - 1
     F = X.shape[1]
