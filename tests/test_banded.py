@@ -570,3 +570,53 @@ def test_trimmed_forward_on_long_sequences_equals_oracle(diags):
     frames = dict(diag_params=(means[:, None], np.full((K, 1), 0.3), np.arange(K)), diag_X=X)
     _check_fused(lsp, A, offsets, frames, _stats_from_posteriors(post, X), lp, xi,
                  post[offsets[:-1]].sum(axis=0))
+
+
+def test_plain_transitions_equal_the_exponent_form(monkeypatch):
+    """With 3 diagonals and every transition probability >= 2**PLAIN_MIN_EXP the kernels
+    take the probabilities as plain float64 (no exponent per transition), and a Gaussian
+    with one feature has its densities computed inside the forward row: the results equal
+    the extended-exponent path (forced by raising PLAIN_MIN_EXP above 0) and the oracle.
+    A probability below that range, or a zero inside the band, keeps the exponents."""
+    banded, _ = _kernels()
+    rng = np.random.default_rng(5)
+    K, T = 30, 200
+    A = _banded_model(rng, K, [0, 1, 2], 0.0)
+    band = banded.to_banded(sref.to_sparse(A))
+    assert banded.plain_form(band, *banded.ext_form(band))[1] is None
+    for small in (2.0 ** -300, 0.0):
+        B = A.copy()
+        B[3, 4] = small
+        b = banded.to_banded(sref.to_sparse(B))
+        assert banded.plain_form(b, *banded.ext_form(b))[1] is not None
+    means = np.linspace(-6, 6, K)
+    x = np.concatenate([means[np.sort(rng.integers(0, K, T))] + rng.normal(size=T) * 0.4
+                        for _ in range(2)])
+    offsets = np.array([0, T, 2 * T])
+    lsp = np.log(np.full(K, 1 / K))
+    lfp = -0.5 * (x[:, None] - means[None, :]) ** 2 / 0.3 - 0.5 * np.log(2 * np.pi * 0.3)
+    _check_against_oracle(lsp, A, lfp, offsets)
+    with np.errstate(divide="ignore"):
+        lp, post, xi = ref.forward_backward(lsp, np.log(A), lfp, offsets)
+    X1 = x[:, None]
+    frames1 = dict(diag_params=(means[:, None], np.full((K, 1), 0.3), np.arange(K)),
+                   diag_X=X1)
+    _check_fused(lsp, A, offsets, frames1, _stats_from_posteriors(post, X1), lp, xi,
+                 post[offsets[:-1]].sum(axis=0))
+    X2 = np.column_stack([x, -x + rng.normal(size=2 * T) * 0.2])
+    frames2 = dict(diag_params=(np.column_stack([means, -means]), np.full((K, 2), 0.3),
+                                np.arange(K)), diag_X=X2)
+
+    def run():
+        return ([banded.forward_backward_stats(lsp, band, offsets, **f)
+                 for f in (frames1, frames2)],
+                banded.forward_backward(lsp, band, lfp, offsets),
+                banded.score(lsp, band, lfp, offsets))
+    got = run()
+    monkeypatch.setattr(banded, "PLAIN_MIN_EXP", 1)
+    want = run()
+    for g, w in zip(got[0], want[0]):
+        for k in w:
+            np.testing.assert_allclose(g[k], w[k], rtol=1e-12, atol=1e-12 * np.abs(w[k]).max())
+    for g, w in zip(got[1] + (got[2],), want[1] + (want[2],)):
+        np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-14)

@@ -18,7 +18,9 @@ no index gathers. Same outputs and conventions as the CSR kernels and the oracle
   through the states three times scored -26146 instead of -9778, with every scale factor
   far from underflow). Relative error ~1e-15 per step, as in the log-space oracle; the
   cost is one vectorised polynomial exp per state and frame plus integer operations, no
-  logs;
+  logs. With 3 diagonals whose probabilities all lie in [2**-200, 1] (a left-right
+  model, say) the transitions are plain float64 and each sum is taken relative to its
+  largest source instead (:func:`plain_form`): one integer load and add fewer per term;
 * the forward pass works on the window of states with non-zero alpha (exact zeros
   outside: states not yet reachable in a left-right model) and computes every alpha
   in it exactly. In ``forward_backward`` and ``forward_backward_stats`` it also trims
@@ -45,10 +47,11 @@ no index gathers. Same outputs and conventions as the CSR kernels and the oracle
   bytes per state and frame instead of ~8 bytes on the span). On the S1 benchmark
   (K=512, uniform start) the trimmed forward window covers ~125 states (all 512 in the
   first PRUNE_AFTER frames and without trimming), the stored span ~150 and the
-  backward window ~45;
+  backward window ~47 (~44 before it is widened to a multiple of 8 states);
 * ``forward_backward_stats`` (a fit's E-step) runs the same passes but takes its frames
   from a per-symbol table or computes diagonal Gaussian log densities on the states
-  each pass needs (:func:`_frame`), and hands each sequence's posteriors (kept
+  each pass needs (:func:`_frame`; with one feature, the forward pass computes them in
+  its row loop, :func:`_fwd_row3g`), and hands each sequence's posteriors (kept
   compactly, on the backward windows) to statistics (:func:`_sink_seq`): no (N, K)
   array at all;
 * ``score`` runs the forward pass without storing alpha (and without trimming);
@@ -63,7 +66,7 @@ import numpy as np
 from llvmlite import ir
 from numba import njit, prange, types
 from numba.core import cgutils
-from numba.core.extending import intrinsic
+from numba.core.extending import intrinsic, overload
 
 __all__ = ["BandedTransmat", "to_banded", "banded_form", "forward_backward",
            "forward_backward_stats", "score", "viterbi"]
@@ -277,7 +280,64 @@ def ext_form(band):
     return pdiag, mant, expo, H
 
 
-@njit(cache=True)
+#: transition probabilities are used as plain float64 when all lie in [2**PLAIN_MIN_EXP, 1]
+PLAIN_MIN_EXP = -200
+
+
+def plain_form(band, diag, PM, PE, H):
+    """(PM, PE) of :func:`ext_form` as the kernels take them: with 3 diagonals and every
+    transition probability on them (within the matrix) at least 2**PLAIN_MIN_EXP, (the
+    probabilities as float64 (n, K + 2H), None), else unchanged.
+
+    With PE None the rows skip the exponent of each transition (an integer load and add
+    per term): a sum is then taken relative to its largest *source* (alpha or beta)
+    instead of its largest term. A term dropped for being below 2**-1022 of that is below
+    2**(-1022 - PLAIN_MIN_EXP) of the largest term, and a term that underflows into the
+    subnormals is below that too: the sums keep their ~1e-15 relative accuracy. The sum
+    itself is at least 2**PLAIN_MIN_EXP of its largest source, so nothing overflows
+    where the kernels divide by it or scale by its inverse."""
+    if PM.shape[0] != 3:
+        return PM, PE
+    K = band.n_states
+    for o, d in enumerate(band.diag):
+        lo, hi = max(0, -d), min(K, K - d)      # rows i with 0 <= i + d < K
+        e = PE[o, H + lo:H + hi]
+        if len(e) and (e.min() < PLAIN_MIN_EXP or e.max() > 0):
+            return PM, PE
+    return PM * np.exp2(np.maximum(PE, -1100)), None
+
+
+def _pe_at(PE, o, i):
+    """PE[o, i], the exponent of a transition probability; 0 where PE is None (the
+    probabilities are then plain float64, see :func:`plain_form`)."""
+
+
+@overload(_pe_at, inline="always")
+def _pe_at_impl(PE, o, i):
+    # a compile-time choice: with None the add of the exponent is gone from the loops
+    if isinstance(PE, types.NoneType):
+        return lambda PE, o, i: 0
+    return lambda PE, o, i: PE[o, i]
+
+
+def _lfp_at(lsrc, j):
+    """The log probability of state j in the frame lsrc: (lfp, r) for lfp[r, j], or
+    (x, mT, pT, cst) for a diagonal Gaussian with one feature (:func:`_gauss_window`'s
+    arithmetic, though a caller compiled with contraction may fuse it)."""
+
+
+@overload(_lfp_at, inline="always")
+def _lfp_at_impl(lsrc, j):
+    if len(lsrc) == 2:
+        return lambda lsrc, j: lsrc[0][lsrc[1], j]
+
+    def gauss(lsrc, j):
+        d = lsrc[0] - lsrc[1][0, j]
+        return lsrc[3][j] - 0.5 * (d * d * lsrc[2][0, j])
+    return gauss
+
+
+@njit(cache=True, inline="always")
 def _clear(M, E, lo, hi):
     """Set entries [lo, hi) of an extended row to exact zero (clipped to the row)."""
     lo = max(lo, 0)
@@ -307,7 +367,8 @@ def _gauss_window(X, r, mT, pT, cst, lo, hi, out):
     """out[0, k] = const_k - 0.5 sum_f (x_f - m_fk)**2 p_fk for k in [lo, hi): the
     arithmetic of :func:`tiedpgm.kernels.emission_numba.diag_gauss_loglik` (and of the
     dense fused kernel). Inlined only into passes compiled without contraction, so the
-    forward and backward passes get the same bits.
+    forward and backward passes get the same bits (the forward row's copy of it for one
+    feature, :func:`_lfp_at`, compiles to the same bits: LLVM leaves it unfused).
     (The sum starts from the first feature's term, as 0 + term is exact; unsigned
     indices, so LLVM vectorises.)"""
     F = X.shape[1]
@@ -378,42 +439,57 @@ def _frame(fs, r, lo, hi, LR):
 
 
 # -- forward: every node exactly (extended exponents), on the window of non-zero alpha -----
-@njit(cache=True, fastmath={"contract"})
-def _fwd_row3(diag, PM, PE, XM, XE, rp, lfp, rl, clo, chi, H, ro):
+@njit(cache=True, fastmath={"contract"}, inline="always")
+def _fwd_row3(diag, PM, PE, XM, XE, rp, lsrc, clo, chi, H, ro):
     """alpha_t = (alpha_{t-1} A) * exp(lfp_t) on states [clo, chi), 3 diagonals (fused:
     one pass, everything in registers): alpha_{t-1} is row rp of XM, XE, alpha_t goes to
-    row ro, lfp_t is row rl of lfp. Rows are padded (state i at column H + i) and indexed
-    in place with unsigned indices (a slice costs two atomic reference-count updates;
-    a signed index a wraparound check that stops LLVM vectorising)."""
+    row ro, lfp_t comes from lsrc (see :func:`_lfp_at`). Rows are padded (state i at
+    column H + i) and indexed in place with unsigned indices (a slice costs two atomic
+    reference-count updates; a signed index a wraparound check that stops LLVM
+    vectorising). The exponents of the transitions are left out when PE is None (see
+    :func:`plain_form`). Returns the largest exponent of alpha_t (_ZE if all are 0),
+    which the window's trimming and packing need: a reduction here saves them a pass over
+    the row."""
     n = chi - clo
     s0 = np.uint64(H + clo - diag[0])
     s1 = np.uint64(H + clo - diag[1])
     s2 = np.uint64(H + clo - diag[2])
     u = np.uint64(H + clo)
     c0 = np.uint64(clo)
+    emax = _ZE
     for j0 in range(n):
         j = np.uint64(j0)
-        x0 = XE[rp, s0 + j] + PE[0, s0 + j]
-        x1 = XE[rp, s1 + j] + PE[1, s1 + j]
-        x2 = XE[rp, s2 + j] + PE[2, s2 + j]
+        x0 = XE[rp, s0 + j] + _pe_at(PE, 0, s0 + j)
+        x1 = XE[rp, s1 + j] + _pe_at(PE, 1, s1 + j)
+        x2 = XE[rp, s2 + j] + _pe_at(PE, 2, s2 + j)
         em = max(max(x0, x1), x2)
         acc = (XM[rp, s0 + j] * PM[0, s0 + j] * _pow2(x0 - em)
                + XM[rp, s1 + j] * PM[1, s1 + j] * _pow2(x1 - em)
                + XM[rp, s2 + j] * PM[2, s2 + j] * _pow2(x2 - em))
-        p, k = _exp_ext(lfp[rl, c0 + j])
+        p, k = _exp_ext(_lfp_at(lsrc, c0 + j))
         v = acc * p
+        e = _norm_e(v, em + k)
         XM[ro, u + j] = _norm_m(v)
-        XE[ro, u + j] = _norm_e(v, em + k)
+        XE[ro, u + j] = e
+        emax = max(emax, e)
+    return emax
+
+
+@njit(cache=True, fastmath={"contract"})
+def _fwd_row3g(diag, PM, PE, XM, XE, rp, x, mT, pT, cst, clo, chi, H, ro):
+    """:func:`_fwd_row3` with the log densities of a diagonal Gaussian with one feature
+    (x, the frame; means mT, precisions pT (1, K); constants cst (K,)) computed in the
+    same loop: no pass of their own over the window, nor a row to store them in."""
+    return _fwd_row3(diag, PM, PE, XM, XE, rp, (x, mT, pT, cst), clo, chi, H, ro)
 
 
 @njit(cache=True, fastmath={"contract"})
 def _fwd_row(diag, PM, PE, XM, XE, rp, lfp, rl, clo, chi, H, ro, em, acc):
     """:func:`_fwd_row3` for any number of diagonals (one pass per diagonal over the
-    scratch rows em, acc (K + 2H,))."""
+    scratch rows em, acc (K + 2H,)); returns the largest exponent of alpha_t."""
     nd = diag.shape[0]
     if nd == 3:
-        _fwd_row3(diag, PM, PE, XM, XE, rp, lfp, rl, clo, chi, H, ro)
-        return
+        return _fwd_row3(diag, PM, PE, XM, XE, rp, (lfp, rl), clo, chi, H, ro)
     n = chi - clo
     Mp = XM[rp]
     Ep = XE[rp]
@@ -424,25 +500,27 @@ def _fwd_row(diag, PM, PE, XM, XE, rp, lfp, rl, clo, chi, H, ro, em, acc):
     for o in range(nd):
         s = H + clo - diag[o]
         es = Ep[s:s + n]
-        pe = PE[o, s:s + n]
         for j in range(n):
-            emw[j] = max(emw[j], es[j] + pe[j])
+            emw[j] = max(emw[j], es[j] + _pe_at(PE, o, s + j))
     for o in range(nd):
         s = H + clo - diag[o]
         ms = Mp[s:s + n]
         es = Ep[s:s + n]
         pm = PM[o, s:s + n]
-        pe = PE[o, s:s + n]
         for j in range(n):
-            accw[j] += ms[j] * pm[j] * _pow2(es[j] + pe[j] - emw[j])
+            accw[j] += ms[j] * pm[j] * _pow2(es[j] + _pe_at(PE, o, s + j) - emw[j])
     row = lfp[rl, clo:chi]
     mo = XM[ro, H + clo:H + chi]
     eo = XE[ro, H + clo:H + chi]
+    emax = _ZE
     for j in range(n):
         p, k = _exp_ext(row[j])
         v = accw[j] * p
+        e = _norm_e(v, emw[j] + k)
         mo[j] = _norm_m(v)
-        eo[j] = _norm_e(v, emw[j] + k)
+        eo[j] = e
+        emax = max(emax, e)
+    return emax
 
 
 #: a stored alpha more than 2**PACK_RANGE below its frame's largest is kept only as a bound
@@ -454,27 +532,24 @@ PRUNE_AFTER = 32
 PRUNE_BITS = 100
 
 
-@njit(cache=True)
-def _pack_row(XM, XE, r, H, lo, hi, S, off):
-    """Store row r of the extended alpha (non-zero on [lo, hi)) compactly: R = its largest
-    exponent, [rlo, rhi) the span of the entries >= 2**(R - PACK_RANGE), and
-    S[off + j - rlo] = alpha_j / 2**R there (a float64 in [2**-PACK_RANGE, 2)), -1.0 for
-    an entry inside the span that is smaller (known only to be below 2**(R - PACK_RANGE)),
-    0.0 for an exact zero. Returns (R, rlo, rhi). (Three vectorised passes: unsigned
-    indices, no wraparound checks.)"""
-    n = hi - lo
-    u = np.uint64(H + lo)
-    R = _ZE
-    for j0 in range(n):
-        R = max(R, XE[r, u + np.uint64(j0)])
+@njit(cache=True, inline="always")
+def _pack_row(XM, XE, r, H, lo, hi, R, S, off):
+    """Store row r of the extended alpha (non-zero on [lo, hi), largest exponent R, which
+    is reached there) compactly: [rlo, rhi) is the span of the entries
+    >= 2**(R - PACK_RANGE), and S[off + j - rlo] = alpha_j / 2**R there (a float64 in
+    [2**-PACK_RANGE, 2)), -1.0 for an entry inside the span that is smaller (known only to
+    be below 2**(R - PACK_RANGE)), 0.0 for an exact zero. Returns (rlo, rhi). (The span's
+    ends are found by scanning in from the window's ends, which stops at once unless the
+    window holds more than PACK_RANGE bits; the copy is vectorised: unsigned indices, no
+    wraparound checks.)"""
     floor = R - PACK_RANGE
-    rlo = n
-    rhi = 0
-    for j0 in range(n):
-        big = XE[r, u + np.uint64(j0)] >= floor
-        rlo = min(rlo, j0 if big else n)
-        rhi = max(rhi, j0 + 1 if big else 0)
-    u = np.uint64(H + lo + rlo)
+    rlo = lo
+    while XE[r, H + rlo] < floor:        # (stops at the largest entry at the latest)
+        rlo += 1
+    rhi = hi
+    while XE[r, H + rhi - 1] < floor:
+        rhi -= 1
+    u = np.uint64(H + rlo)
     w = np.uint64(off)
     for j0 in range(rhi - rlo):
         j = np.uint64(j0)
@@ -482,7 +557,7 @@ def _pack_row(XM, XE, r, H, lo, hi, S, off):
         e = XE[r, u + j]
         v = m * _pow2(max(e - R, -1023))
         S[w + j] = v if e >= floor else (-1.0 if m != 0.0 else 0.0)
-    return R, lo + rlo, lo + rhi
+    return rlo, rhi
 
 
 @njit(cache=True)
@@ -517,7 +592,11 @@ def _ext_forward(lsp, plo, phi, diag, PM, PE, H, fs, LR, a, b, AM, AE, store, wl
     if pack:
         soff[0] = 0
     prune = usuf.shape[0] > 0
-    log_d = -np.inf                      # log of the bound D on the paths left out
+    gauss1 = fs[0] == _FRAMES_DIAG and fs[3].shape[1] == 1 and nd == 3
+    # the bound D on the paths left out, as dm * 2**de (integer exponents, so that a trim
+    # costs no exp or log)
+    dm = 0.0
+    de = _ZE
     e0 = _ZE
     base_bits = PRUNE_BITS + np.log2(T * K)
     for t in range(T):
@@ -528,16 +607,22 @@ def _ext_forward(lsp, plo, phi, diag, PM, PE, H, fs, LR, a, b, AM, AE, store, wl
             clo = plo
             chi = phi
             lfp, rl = _frame(fs, a, clo, chi, LR)
+            e = _ZE                          # the largest exponent of the row
             for j in range(clo, chi):
                 p, k = _exp_ext(lsp[j] + lfp[rl, j])
                 Mt[H + j] = _norm_m(p)
                 Et[H + j] = _norm_e(p, k)
+                e = max(e, Et[H + j])
         else:
             rp = t - 1 if store else (t - 1) & 1
             clo = max(0, wlo[t - 1] + dmin)
             chi = min(K, whi[t - 1] + dmax)
-            lfp, rl = _frame(fs, a + t, clo, chi, LR)
-            _fwd_row(diag, PM, PE, AM, AE, rp, lfp, rl, clo, chi, H, r, em, acc)
+            if gauss1:
+                e = _fwd_row3g(diag, PM, PE, AM, AE, rp, fs[3][a + t, 0], fs[4], fs[5],
+                               fs[6], clo, chi, H, r)
+            else:
+                lfp, rl = _frame(fs, a + t, clo, chi, LR)
+                e = _fwd_row(diag, PM, PE, AM, AE, rp, lfp, rl, clo, chi, H, r, em, acc)
         lo = clo
         while lo < chi and Mt[H + lo] == 0.0:
             lo += 1
@@ -545,11 +630,8 @@ def _ext_forward(lsp, plo, phi, diag, PM, PE, H, fs, LR, a, b, AM, AE, store, wl
         while hi > lo and Mt[H + hi - 1] == 0.0:
             hi -= 1
         if hi <= lo:
-            return -np.inf, 0.0, _ZE, log_d == -np.inf
+            return -np.inf, 0.0, _ZE, dm == 0.0
         if prune:
-            e = _ZE
-            for j in range(lo, hi):
-                e = max(e, Et[H + j])
             if t == 0:
                 e0 = e
             elif t >= PRUNE_AFTER:
@@ -567,18 +649,24 @@ def _ext_forward(lsp, plo, phi, diag, PM, PE, H, fs, LR, a, b, AM, AE, store, wl
                     ed = max(ed, Et[H + hi - 1])
                     nd += 1
                     hi -= 1
-                if nd:                           # each trimmed alpha < 2**(ed + 1)
-                    x = (ed + 1) * _LN2 + np.log(nd) + usuf[t]
-                    m = max(x, log_d)
-                    log_d = m + np.log(np.exp(x - m) + np.exp(log_d - m))
+                if nd:
+                    # each trimmed alpha < 2**(ed + 1), exp(usuf[t]) < 2**(ceil(.) + 1)
+                    # (usuf[t] is finite here: else margin is not); a term scaled by
+                    # less than 2**-1000 is counted as 2**-1000, so D stays a bound
+                    x = ed + 2 + np.int64(np.ceil(usuf[t] * _LOG2E))
+                    if x > de:
+                        dm = dm * _pow2(max(de - x, -1000)) + nd
+                        de = x
+                    else:
+                        dm += nd * _pow2(max(x - de, -1000))
         wlo[t] = lo
         whi[t] = hi
         # exact zeros where the next frame reads beyond the window
         _clear(Mt, Et, H + lo - W, H + lo)
         _clear(Mt, Et, H + hi, H + hi + W)
         if pack:
-            R, rlo, rhi = _pack_row(AM, AE, r, H, lo, hi, S, soff[t])
-            sref[t] = R
+            rlo, rhi = _pack_row(AM, AE, r, H, lo, hi, e, S, soff[t])
+            sref[t] = e
             slo[t] = rlo
             shi[t] = rhi
             soff[t + 1] = soff[t] + (rhi - rlo)
@@ -592,11 +680,11 @@ def _ext_forward(lsp, plo, phi, diag, PM, PE, H, fs, LR, a, b, AM, AE, store, wl
     for j in range(wlo[T - 1], whi[T - 1]):
         s += Mt[H + j] * _pow2(Et[H + j] - e)
     lp = np.log(s) + e * _LN2
-    return lp, _norm_m(s), _norm_e(s, e), log_d <= lp - 60 * _LN2
+    return lp, _norm_m(s), _norm_e(s, e), dm == 0.0 or np.log2(dm) + de <= lp * _LOG2E - 60
 
 
 # -- backward: on the window of nodes that carry posterior mass ------------------------------
-@njit(cache=True, fastmath={"contract"})
+@njit(cache=True, fastmath={"contract"}, inline="always")
 def _bwd_row3(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp, ep, ro,
               pc, pb, xi):
     """One backward step on states [clo, chi), 3 diagonals (fused): from
@@ -620,9 +708,9 @@ def _bwd_row3(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp,
     q = np.uint64(pb)
     for i0 in range(n):
         i = np.uint64(i0)
-        x0 = PE[0, u + i] + GE[rg, w0 + i]
-        x1 = PE[1, u + i] + GE[rg, w1 + i]
-        x2 = PE[2, u + i] + GE[rg, w2 + i]
+        x0 = _pe_at(PE, 0, u + i) + GE[rg, w0 + i]
+        x1 = _pe_at(PE, 1, u + i) + GE[rg, w1 + i]
+        x2 = _pe_at(PE, 2, u + i) + GE[rg, w2 + i]
         em = max(max(x0, x1), x2)
         t0 = PM[0, u + i] * G[rg, w0 + i] * _pow2(x0 - em)
         t1 = PM[1, u + i] * G[rg, w1 + i] * _pow2(x1 - em)
@@ -660,18 +748,17 @@ def _bwd_row(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp, 
     accw[:] = 0.0
     for o in range(nd):
         d = diag[o]
-        pe = PE[o, H + clo:H + chi]
         ge = gE[H + clo + d:H + chi + d]
         for i in range(n):
-            emw[i] = max(emw[i], pe[i] + ge[i])
+            emw[i] = max(emw[i], _pe_at(PE, o, H + clo + i) + ge[i])
     for o in range(nd):
         d = diag[o]
         pm = PM[o, H + clo:H + chi]
-        pe = PE[o, H + clo:H + chi]
         gm = gM[H + clo + d:H + chi + d]
         ge = gE[H + clo + d:H + chi + d]
         for i in range(n):
-            accw[i] += pm[i] * gm[i] * _pow2(pe[i] + ge[i] - emw[i])
+            x = _pe_at(PE, o, H + clo + i) + ge[i]
+            accw[i] += pm[i] * gm[i] * _pow2(x - emw[i])
     am = AM[ra, H + clo:H + chi]
     ae = AE[ra, H + clo:H + chi]
     row = lfp[rl, clo:chi]
@@ -689,15 +776,15 @@ def _bwd_row(diag, PM, PE, G, GE, rg, AM, AE, ra, lfp, rl, clo, chi, H, inv_mp, 
     for o in range(nd):
         d = diag[o]
         pm = PM[o, H + clo:H + chi]
-        pe = PE[o, H + clo:H + chi]
         gm = gM[H + clo + d:H + chi + d]
         ge = gE[H + clo + d:H + chi + d]
         xs = xi[o, clo:chi]
         for i in range(n):
-            xs[i] += cw[i] * pm[i] * gm[i] * _pow2(pe[i] + ge[i] - emw[i])
+            x = _pe_at(PE, o, H + clo + i) + ge[i]
+            xs[i] += cw[i] * pm[i] * gm[i] * _pow2(x - emw[i])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _trim(pc, pb, clo, chi, tau):
     """[lo, hi): [clo, chi) less its ends where the posterior (of state j at
     pc[pb + j - clo]) is below tau."""
@@ -800,9 +887,9 @@ def _bwd_row3p(diag, PM, PE, G, GE, rg, AS, abase, R, lfp, rl, clo, chi, H, inv_
     bad = 0
     for i0 in range(n):
         i = np.uint64(i0)
-        x0 = PE[0, u + i] + GE[rg, w0 + i]
-        x1 = PE[1, u + i] + GE[rg, w1 + i]
-        x2 = PE[2, u + i] + GE[rg, w2 + i]
+        x0 = _pe_at(PE, 0, u + i) + GE[rg, w0 + i]
+        x1 = _pe_at(PE, 1, u + i) + GE[rg, w1 + i]
+        x2 = _pe_at(PE, 2, u + i) + GE[rg, w2 + i]
         em = max(max(x0, x1), x2)
         t0 = PM[0, u + i] * G[rg, w0 + i] * _pow2(x0 - em)
         t1 = PM[1, u + i] * G[rg, w1 + i] * _pow2(x1 - em)
@@ -811,8 +898,9 @@ def _bwd_row3p(diag, PM, PE, G, GE, rg, AS, abase, R, lfp, rl, clo, chi, H, inv_
         av = AS[ab + i]
         # alpha_t(i) 2**em / P (<= 1 / acc for a stored alpha; 0 for a bound)
         c = max(av * inv_mp * _pow2(min(kr + em, 1020)), 0.0)
-        # a bound: posterior <= 2**(R - PACK_RANGE + 1) beta / P
-        bnd = _pow2(min(kr + em + 1 - PACK_RANGE, 0)) * inv_mp * acc
+        # a bound: posterior <= 2**(R - PACK_RANGE + 1) beta / P (the exponent capped
+        # where the bound is >= tau anyway: acc >= 2**PLAIN_MIN_EXP, inv_mp > 1/2)
+        bnd = _pow2(min(kr + em + 1 - PACK_RANGE, 1000)) * inv_mp * acc
         bad += 1 if (av < 0.0 and bnd >= tau) else 0
         pc[q + i] = c * acc
         xi[0, c0 + i] += c * t0
@@ -868,12 +956,24 @@ def _packed_backward(diag, PM, PE, H, fs, LR, a, b, S, soff, sref, slo, shi, wlo
                                      and S[soff[t] + j - slo[t]] == 0.0)
         gM[H + j] = p if keep else 0.0
         gE[H + j] = k if keep else _ZE
-    _clear(gM, gE, H + min(clo, lo - W), H + lo)
-    _clear(gM, gE, H + hi, H + max(chi, hi + W))
+    _clear(gM, gE, H + min(clo, lo - W - 8), H + lo)
+    _clear(gM, gE, H + hi, H + max(chi, hi + W + 8))
     prefetch = fs[0] == _FRAMES_LFP
     for t in range(T - 2, -1, -1):
         clo = max(wlo[t], lo - dmax)
         chi = max(min(whi[t], hi - dmin), clo)
+        # widen the window to a multiple of 8 states (LLVM's vector body, 2 x 4 lanes: a
+        # scalar remainder costs as much per state as a vector iteration does for 8) by
+        # nodes whose successors all lie outside the surviving window of frame t + 1,
+        # where beta is an exact 0 (cleared 8 beyond what the window reads): they get
+        # posterior 0, and add 0 to xi
+        pad = (clo - chi) % 8
+        if pad and chi == hi - dmin:
+            x = min(pad, whi[t] - chi)
+            chi += x
+            pad -= x
+        if pad and clo == lo - dmax:
+            clo -= min(pad, clo - wlo[t])
         poff[t] = nxt
         pl[t] = clo
         ph[t] = chi
@@ -906,8 +1006,8 @@ def _packed_backward(diag, PM, PE, H, fs, LR, a, b, S, soff, sref, slo, shi, wlo
         nxt += chi - clo
         oM = G[ro]
         oE = GE[ro]
-        _clear(oM, oE, H + min(clo, lo - W), H + lo)
-        _clear(oM, oE, H + hi, H + max(chi, hi + W))
+        _clear(oM, oE, H + min(clo, lo - W - 8), H + lo)
+        _clear(oM, oE, H + hi, H + max(chi, hi + W + 8))
     return True
 
 
@@ -926,7 +1026,8 @@ def _sink_seq(sink, a, T, Pc, poff, pl, ph, post, sym, X, cnt, sw, sx, sxx, star
     """Hand the posteriors of frames a:a + T (compact in Pc, see :func:`_ext_backward`) to
     the sink: rows of post (N, K), or per-state statistics: start (K,) += frame a's row
     and counts cnt (n_symbols, K) of the symbols sym (N,) (negative: missing, skipped), or
-    sw (K,), sx, sxx (F, K) += gamma, gamma x, gamma x**2 of the rows of X (N, F)."""
+    sw (K,), sx, sxx (F, K) += gamma, gamma x, gamma x**2 of the rows of X (N, F).
+    (The Gaussian sums index with unsigned integers, so LLVM vectorises them.)"""
     for t in range(T):
         r = a + t
         lo = pl[t]
@@ -945,14 +1046,19 @@ def _sink_seq(sink, a, T, Pc, poff, pl, ph, post, sym, X, cnt, sw, sx, sxx, star
                 for j in range(lo, hi):
                     cnt[v, j] += Pc[q + j]
         else:
-            for j in range(lo, hi):
-                sw[j] += Pc[q + j]
+            n = hi - lo
+            c0 = np.uint64(lo)
+            p0 = np.uint64(poff[t])
+            for j0 in range(n):
+                j = np.uint64(j0)
+                sw[c0 + j] += Pc[p0 + j]
             for f in range(X.shape[1]):
                 xf = X[r, f]
                 xf2 = xf * xf
-                for j in range(lo, hi):
-                    sx[f, j] += Pc[q + j] * xf
-                    sxx[f, j] += Pc[q + j] * xf2
+                for j0 in range(n):
+                    j = np.uint64(j0)
+                    sx[f, c0 + j] += Pc[p0 + j] * xf
+                    sxx[f, c0 + j] += Pc[p0 + j] * xf2
 
 
 @njit(cache=True)
@@ -1058,6 +1164,7 @@ def _run_fb(log_startprob, band, offsets, K, fmode, src, ridx, X, mT, pT, cst, s
     bounds = _chunks(offsets, _n_chunks())
     n = len(bounds) - 1
     diag, PM, PE, H = ext_form(band)
+    PM, PE = plain_form(band, diag, PM, PE, H)
     buf = np.zeros((n, len(diag), K))
     F = X.shape[1] if sink == _SINK_DIAG else 0
     Kc = K if sink != _SINK_POST else 0
@@ -1205,6 +1312,7 @@ def score(log_startprob, band, log_frameprob, offsets):
         out[:] = -np.inf
         return out
     diag, PM, PE, H = ext_form(band)
+    PM, PE = plain_form(band, diag, PM, PE, H)
     _score(lsp, plo, phi, diag, PM, PE, H, lfp, offsets, bounds, out)
     return out
 
