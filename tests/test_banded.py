@@ -163,9 +163,9 @@ def test_long_left_right_sequences_use_windows():
     assert np.all(whi[:10] - wlo[:10] <= 2 * np.arange(10) + 1)
 
 
-def _issue_sequence():
-    """(log_startprob, transmat, log_frameprob) of the hmm issue: a K=40 left-right model
-    and one 600-frame sequence that runs through its states three times."""
+def _issue_model():
+    """(model, X) of the hmm issue: a K=40 left-right GaussianHMM fitted to one 600-frame
+    sequence X that runs through its states three times."""
     import tiedpgm as tp
     K = 40
     A, X = left_right_chain(K)
@@ -174,6 +174,12 @@ def _issue_sequence():
     m.startprob_ = np.eye(K)[0]
     m.transmat_ = A
     m.fit(X, [200] * 3)
+    return m, X
+
+
+def _issue_sequence():
+    """(log_startprob, transmat, log_frameprob) of :func:`_issue_model`."""
+    m, X = _issue_model()
     with np.errstate(divide="ignore"):
         lsp = np.log(m.startprob_)
     return lsp, m.transmat_, m._log_frameprob(X, m._family())
@@ -404,14 +410,7 @@ def test_fused_stats_exact_where_scaled_values_underflow():
     """The issue's 600-frame sequence (states thousands of nats apart; a bound on a packed
     alpha is not enough, so the exact-alpha backward runs) with Gaussian frames computed
     inside the passes: statistics equal the log-space oracle's posteriors summed."""
-    import tiedpgm as tp
-    K = 40
-    A, X = left_right_chain(K)
-    m = tp.GaussianHMM(K, init_params="mc", params="stmc", n_iter=3, random_state=0,
-                       backend="numpy")
-    m.startprob_ = np.eye(K)[0]
-    m.transmat_ = A
-    m.fit(X, [200] * 3)
+    m, X = _issue_model()
     fam = m._family()
     with np.errstate(divide="ignore"):
         lsp, ltm = np.log(m.startprob_), np.log(m.transmat_)

@@ -243,6 +243,19 @@ def test_lane_results_do_not_depend_on_the_group(K):
             np.testing.assert_array_equal(oq[offq[t]:offq[t + 1]], ops[off[p]:off[p + 1]])
 
 
+def _check_batches_equal_single_pair_calls(model, pairs):
+    """score_many and align_many (lane kernels) against log_likelihood and align (the
+    single-pair kernels)."""
+    scores = model.score_many(pairs, progress=False)
+    df = model.align_many(pairs, progress=False)
+    for p, (x, y) in enumerate(pairs):
+        assert scores[p] == pytest.approx(model.log_likelihood(x, y), rel=1e-12)
+        a = model.align(x, y)
+        assert df.cigar[p] == a.cigar
+        assert df.log_likelihood[p] == pytest.approx(scores[p], rel=1e-12)
+        assert df.expected_accuracy[p] == pytest.approx(a.expected_accuracy, rel=1e-10)
+
+
 @pytest.mark.parametrize("K", [1, 2])
 def test_lane_batches_equal_single_pair_calls(K):
     """score_many / align_many (lane groups) against log_likelihood / align (single-pair
@@ -254,15 +267,7 @@ def test_lane_batches_equal_single_pair_calls(K):
     lens = [1, 2, 7, 80, 150, 33, 1, 120, 64]
     seqs = ["".join(rng.choice(aa, n)) for n in lens]
     pairs = [(seqs[i % 9], seqs[(i * 4 + 1) % 9]) for i in range(27)]
-    scores = model.score_many(pairs, progress=False)
-    df = model.align_many(pairs, progress=False)
-    for p, (x, y) in enumerate(pairs):
-        assert scores[p] == pytest.approx(model.log_likelihood(x, y), rel=1e-12)
-        a = model.align(x, y)
-        assert df.cigar[p] == a.cigar
-        assert df.log_likelihood[p] == pytest.approx(scores[p], rel=1e-12)
-        assert df.expected_accuracy[p] == pytest.approx(a.expected_accuracy, rel=1e-10)
-
+    _check_batches_equal_single_pair_calls(model, pairs)
 
 
 @pytest.mark.parametrize("K", [1, 2])
@@ -284,13 +289,7 @@ def test_lane_batches_long_pairs_equal_single_pair_calls(K):
 
     pairs = [(related(640), related(600)), (related(300), related(630)),
              ("".join(rng.choice(aa, 500)), related(520)), (related(630), related(9))]
-    scores = model.score_many(pairs, progress=False)
-    df = model.align_many(pairs, progress=False)
-    for p, (x, y) in enumerate(pairs):
-        assert scores[p] == pytest.approx(model.log_likelihood(x, y), rel=1e-12)
-        a = model.align(x, y)
-        assert df.cigar[p] == a.cigar
-        assert df.expected_accuracy[p] == pytest.approx(a.expected_accuracy, rel=1e-10)
+    _check_batches_equal_single_pair_calls(model, pairs)
 
 
 def test_lane_fma_is_fused():
