@@ -22,6 +22,7 @@ from tiedpgm.pairhmm import kernels_numba as nk
 from tiedpgm.pairhmm import kernels_reference as ref
 
 from _gpu_helpers import has_cuda_gpu
+from _pairhmm_gpu_sim_check import _path_accuracy
 
 
 HAS_GPU = has_cuda_gpu()
@@ -91,20 +92,6 @@ def test_float64_equals_cpu(gpu, name):
         c_score, c_ops = nk.mea(c_pm)
         np.testing.assert_array_equal(ops[p], c_ops, err_msg=str(p))
         np.testing.assert_allclose(score[p], c_score, rtol=RTOL)
-
-
-def _path_accuracy(pm, states, K):
-    i = j = 0
-    acc = 0.0
-    for s in states:
-        if s == 0:
-            acc += pm[i, j]
-            i, j = i + 1, j + 1
-        elif s <= K:
-            i += 1
-        else:
-            j += 1
-    return acc
 
 
 @pytest.mark.parametrize("name", list(MODELS))

@@ -1090,12 +1090,8 @@ def _run_numba_block(model, xs, ys, idx, kind, out, lanes=True):
     if kind == "score":
         lp, flags = kl.score_groups(*args)   # use_lanes: always for scores
     elif kind == "counts":
-        lp, flags, ct, ce, cm, cx, cy = nk.batch_counts(*args)
-        out["trans"] += ct
-        out["end"] += ce
-        out["match"] += cm
-        out["ins_x"] += cx
-        out["ins_y"] += cy
+        lp, flags, *counts = nk.batch_counts(*args)
+        _add_counts(out, counts)
     else:
         if kind == "viterbi":
             res = nk.batch_viterbi(*args, *model._log_args())
@@ -1116,6 +1112,12 @@ def _run_numba_block(model, xs, ys, idx, kind, out, lanes=True):
     return [int(idx[t]) for t in np.flatnonzero(flags)]
 
 
+def _add_counts(out, counts):
+    """Add one block's expected counts (trans, end, match, ins_x, ins_y) into ``out``."""
+    for key, c in zip(("trans", "end", "match", "ins_x", "ins_y"), counts):
+        out[key] += c
+
+
 def _run_gpu_block(model, xs, ys, idx, kind, out):
     """Score, count, MEA- or Viterbi-align the pairs ``idx`` on the GPU (float64);
     returns the flagged ones."""
@@ -1124,12 +1126,8 @@ def _run_gpu_block(model, xs, ys, idx, kind, out):
     if kind == "score":
         lp, flags = gpu.score(bx, by, *model._log_args())
     elif kind == "counts":
-        lp, flags, ct, ce, cm, cx, cy = gpu.expected_counts(bx, by, *model._log_args())
-        out["trans"] += ct
-        out["end"] += ce
-        out["match"] += cm
-        out["ins_x"] += cx
-        out["ins_y"] += cy
+        lp, flags, *counts = gpu.expected_counts(bx, by, *model._log_args())
+        _add_counts(out, counts)
     else:
         if kind == "viterbi":
             lp, flags, score, ops, _ = gpu.viterbi(bx, by, *model._log_args())
@@ -1152,14 +1150,10 @@ def _run_reference_pair(model, cx, cy, p, kind, out, use_numba=False):
     if kind == "score":
         out["log_prob"][p] = ref.forward(cx, cy, *args)[0]
     elif kind == "counts":
-        lp, ct, ce, cm, ix, iy = ref.expected_counts(cx, cy, *args)
+        lp, *counts = ref.expected_counts(cx, cy, *args)
         out["log_prob"][p] = lp
         if np.isfinite(lp):
-            out["trans"] += ct
-            out["end"] += ce
-            out["match"] += cm
-            out["ins_x"] += ix
-            out["ins_y"] += iy
+            _add_counts(out, counts)
     else:
         lp, post = ref.posterior(cx, cy, *args)
         out["log_prob"][p] = lp
