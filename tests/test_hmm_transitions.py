@@ -58,6 +58,35 @@ def test_sparse_kernels_equal_dense(seed, K, nnz, lengths):
         np.testing.assert_array_equal(vst, vst_d)
 
 
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), K=st.integers(1, 9), nnz=st.integers(1, 4))
+def test_sparse_form_and_its_cache_check_equal_the_oracle(seed, K, nnz):
+    """Every kernel module's to_sparse gives the oracle's arrays bit for bit, and its
+    support_unchanged (the cache check of a model's sparse form) sees each kind of edit."""
+    rng = np.random.default_rng(seed)
+    A = _sparse_model(rng, K, nnz)
+    want = sref.to_sparse(A)
+    rows = np.repeat(np.arange(K), np.diff(want.row_ptr))
+    vals = A[rows, want.col_idx]
+    i = int(rng.integers(K))
+    changed = A.copy()
+    changed[rows[0], want.col_idx[0]] *= 0.5                   # a value on the support
+    added = A.copy()
+    added[i, (want.col_idx[want.row_ptr[i]] + 1) % K] += 1.0   # maybe a new non-zero
+    zeroed = A.copy()
+    zeroed[rows[-1], want.col_idx[-1]] = 0.0                   # a support entry to zero
+    for k in _sparse_kernels():
+        sp = k.to_sparse(A)
+        assert sp.n_states == want.n_states
+        for got, exp in zip(sp[1:], want[1:]):
+            np.testing.assert_array_equal(got, exp)
+            assert got.dtype == exp.dtype
+        assert k.support_unchanged(A.copy(), sp, vals)
+        assert not k.support_unchanged(changed, sp, vals)
+        assert not k.support_unchanged(added, sp, vals)
+        assert not k.support_unchanged(zeroed, sp, vals)
+
+
 @pytest.mark.parametrize("backend", available_backends())
 def test_left_right_model_sparse_equals_dense(backend):
     K = 40
@@ -80,7 +109,8 @@ def test_left_right_model_sparse_equals_dense(backend):
     np.testing.assert_allclose(a.score(X), b.score(X), rtol=1e-10)
 
 
-def test_sparse_transition_mstep_equals_dense():
+@pytest.mark.parametrize("backend", available_backends())
+def test_sparse_transition_mstep_equals_dense(backend):
     """The sparse path's M-step works on the non-zeros only: same update as the dense one
     with a per-entry prior, a row without counts (kept), entries whose counts vanish (the
     support shrinks, and the sparse form is rebuilt), and in-place edits afterwards."""
@@ -90,7 +120,7 @@ def test_sparse_transition_mstep_equals_dense():
     models = []
     for sparse in (True, False):
         m = tp.GaussianHMM(K, init_params="mc", params="st", random_state=0,
-                           backend="numpy", sparse_transitions=sparse, transmat_prior=prior)
+                           backend=backend, sparse_transitions=sparse, transmat_prior=prior)
         m.startprob_ = np.eye(K)[0]
         m.transmat_ = A
         m.fit(X[:50], [50])          # initialise the means and covariances

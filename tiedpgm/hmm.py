@@ -676,33 +676,36 @@ class BaseHMM(BaseEstimator):
             from .kernels import sparse_reference as sk
         return sk
 
-    def _sparse_transmat(self):
-        """CSR/CSC form of ``transmat_``, rebuilt only when ``transmat_`` changed."""
-        from .kernels.sparse_reference import to_sparse
+    def _sparse_transmat(self, checked=None):
+        """CSR/CSC form of ``transmat_``, rebuilt only when ``transmat_`` changed.
+        ``checked`` is the matrix this form was last checked against when no code that
+        could edit it has run since (within ``fit``, between its E-step and M-step)."""
+        sk = self._sparse_kernels(None)
         A = self._transmat
         cache = self.__dict__.get("_sparse_cache")
         # identity and content, as transmat_ can be edited in place through the getter;
         # the content is checked on the support (its values, and no other non-zero), which
         # reads A once instead of comparing it with a (K, K) copy
-        if cache is not None and cache[0] is A:
-            sp, rows, vals = cache[1:]
-            if (np.count_nonzero(A) == len(vals)
-                    and np.array_equal(A[rows, sp.col_idx], vals)):
-                return sp
-        sp = to_sparse(A)
-        self._cache_sparse(A, sp)
+        if cache is not None and cache[0] is A and (
+                checked is A or sk.support_unchanged(A, cache[1], cache[3])):
+            sp = cache[1]
+        else:
+            sp = sk.to_sparse(A)
+            self._cache_sparse(A, sp)
+        self.__dict__["_sparse_checked"] = A
         return sp
 
     def _cache_sparse(self, A, sp):
         rows = np.repeat(np.arange(sp.n_states), np.diff(sp.row_ptr))
         self.__dict__["_sparse_cache"] = (A, sp, rows, A[rows, sp.col_idx])
 
-    def _sparse_transition_mstep(self, trans):
+    def _sparse_transition_mstep(self, trans, checked=None):
         """The transition update of :meth:`apply_summaries` on the non-zeros of
         ``transmat_`` only, for the sparse kernels: the dense update makes eight (K, K)
         temporaries, which at K=512 cost a fifth of a left-right model's EM iteration.
-        Same values up to the order of each row's sum."""
-        sp = self._sparse_transmat()
+        Same values up to the order of each row's sum. (``checked``: see
+        :meth:`_sparse_transmat`.)"""
+        sp = self._sparse_transmat(checked)
         _, _, rows, old = self.__dict__["_sparse_cache"]
         K, cols = self.n_components, sp.col_idx
         prior = np.broadcast_to(np.asarray(self.transmat_prior, dtype=np.float64), (K, K))
@@ -862,6 +865,10 @@ class BaseHMM(BaseEstimator):
         ----------
         stats : Stats
         """
+        return self._m_step(stats)
+
+    def _m_step(self, stats, sparse_checked=None):
+        """:meth:`apply_summaries`; ``sparse_checked``: see :meth:`_sparse_transmat`."""
         fam = self._family()
         if "s" in self.params:
             new = np.maximum(self.startprob_prior - 1.0 + stats.start, 0.0)
@@ -871,7 +878,7 @@ class BaseHMM(BaseEstimator):
                 self._startprob = new / total
         tt = self._transmat_ties() if "t" in self.params else None
         if "t" in self.params and tt is None and self._use_sparse():
-            self._sparse_transition_mstep(stats.trans)
+            self._sparse_transition_mstep(stats.trans, sparse_checked)
         elif "t" in self.params:
             new = np.maximum(self.transmat_prior - 1.0 + stats.trans, 0.0)
             new = np.where(self._transmat == 0, 0.0, new)
@@ -974,11 +981,17 @@ class BaseHMM(BaseEstimator):
         device = (_DeviceEStep.create(self, fam, X, offsets, mask)
                   if backend == "cupy" else None)
 
+        checked = [None]
+
         def e_step():
+            self.__dict__.pop("_sparse_checked", None)
             stats = self._estep(X, offsets, fam, kernels, mask, device=device)
+            # the sparse form the E-step checked needs no second check in the M-step:
+            # no other code runs in between
+            checked[0] = self.__dict__.pop("_sparse_checked", None)
             return stats.log_prob + fam.log_prior(), stats
 
-        run_em(e_step, self.apply_summaries, self.monitor_)
+        run_em(e_step, lambda stats: self._m_step(stats, checked[0]), self.monitor_)
         return self
 
     def partial_fit(self, X, lengths=None, **options):

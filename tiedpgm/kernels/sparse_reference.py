@@ -51,6 +51,14 @@ def to_sparse(transmat):
                              col_ptr, rows[order].astype(np.int64), order.astype(np.int64))
 
 
+def support_unchanged(A, sp, vals):
+    """Whether the dense matrix ``A`` still has exactly the non-zeros of ``sp``, with the
+    values ``vals`` (in CSR order) on them: reads ``A`` once, no (K, K) copy."""
+    rows = np.repeat(np.arange(sp.n_states), np.diff(sp.row_ptr))
+    return bool(np.count_nonzero(A) == len(vals)
+                and np.array_equal(A[rows, sp.col_idx], vals))
+
+
 def to_dense_log(sp):
     """The dense (K, K) log matrix (-inf off the support); for tests."""
     out = np.full((sp.n_states, sp.n_states), -np.inf)
