@@ -60,6 +60,7 @@ no index gathers. Same outputs and conventions as the CSR kernels and the oracle
 * Viterbi ties go to the lowest state index.
 """
 import math
+import threading
 from typing import NamedTuple
 
 import numpy as np
@@ -530,6 +531,8 @@ PACK_RANGE = 1000
 PRUNE_AFTER = 32
 #: ... aiming to leave out paths below 2**-PRUNE_BITS / (T K) of P (it must prove 2**-60)
 PRUNE_BITS = 100
+#: ... and assuming the bound stays at most this many times as loose per frame as so far
+PRUNE_SLACK = 1.5
 
 
 @njit(cache=True, inline="always")
@@ -637,7 +640,7 @@ def _ext_forward(lsp, plo, phi, diag, PM, PE, H, fs, LR, a, b, AM, AE, store, wl
             elif t >= PRUNE_AFTER:
                 # bits per frame by which the bound has outgrown the largest alpha
                 loose = max(((usuf[0] - usuf[t]) / _LN2 - (e - e0)) / t, 0.0)
-                margin = base_bits + 1.5 * loose * (T - 1 - t)
+                margin = base_bits + PRUNE_SLACK * loose * (T - 1 - t)
                 thr = e - np.int64(margin) if margin < 1e15 else _ZE   # (NaN: no trim)
                 nd = 0
                 ed = _ZE
@@ -1063,12 +1066,14 @@ def _sink_seq(sink, a, T, Pc, poff, pl, ph, post, sym, X, cnt, sw, sx, sxx, star
 
 @njit(cache=True)
 def _fb_chunk(lsp, plo, phi, diag, PM, PE, H, log_rho, fmode, src, ridx, X, mT, pT, cst,
-              offsets, s0, s1, log_prob, sink, post, sym, cnt, sw, sx, sxx, start, xi):
+              offsets, s0, s1, log_prob, sink, post, sym, cnt, sw, sx, sxx, start, xi, S,
+              Pc):
     """Sequences s0:s1 of the frame source (fmode, src, ridx, X, mT, pT, cst) (see
     :func:`_frame`); posteriors to the sink (see :func:`_sink_seq`; post must be zero on
-    entry: only the windows are written), expected transitions added to xi (n, K). (A
-    function of its own, not the body of the prange: parfor lowering mishandles its
-    conditional reallocation.)"""
+    entry: only the windows are written), expected transitions added to xi (n, K); S and
+    Pc (>= the longest sequence's length x K) are scratch for the compact alpha and
+    posteriors. (A function of its own, not the body of the prange: parfor lowering
+    mishandles its conditional reallocation.)"""
     K = lsp.shape[0]
     KP = K + 2 * H
     nd = diag.shape[0]
@@ -1086,12 +1091,10 @@ def _fb_chunk(lsp, plo, phi, diag, PM, PE, H, log_rho, fmode, src, ridx, X, mT, 
     cb = np.empty(KP)
     fast = nd == 3
     # compact alpha and posteriors: pages are touched only as far as the windows reach
-    S = np.empty(maxT * K if fast else 0)
     soff = np.empty(maxT + 1, dtype=np.int64)
     sref = np.empty(maxT, dtype=np.int64)
     slo = np.empty(maxT, dtype=np.int64)
     shi = np.empty(maxT, dtype=np.int64)
-    Pc = np.empty(maxT * K)
     poff = np.empty(maxT, dtype=np.int64)
     pl = np.empty(maxT, dtype=np.int64)
     ph = np.empty(maxT, dtype=np.int64)
@@ -1142,14 +1145,31 @@ def _fb_chunk(lsp, plo, phi, diag, PM, PE, H, log_rho, fmode, src, ridx, X, mT, 
 @njit(cache=True, parallel=True)
 def _forward_backward(lsp, plo, phi, diag, PM, PE, H, log_rho, fmode, src, ridx, X, mT, pT,
                       cst, offsets, bounds, log_prob, sink, post, sym, cnt, sw, sx, sxx,
-                      start, buf):
+                      start, buf, work):
     for c in prange(bounds.shape[0] - 1):
         _fb_chunk(lsp, plo, phi, diag, PM, PE, H, log_rho, fmode, src, ridx, X, mT, pT, cst,
                   offsets, bounds[c], bounds[c + 1], log_prob, sink, post, sym, cnt[c],
-                  sw[c], sx[c], sxx[c], start[c], buf[c])
+                  sw[c], sx[c], sxx[c], start[c], buf[c], work[c, 0], work[c, 1])
 
 
 _NO_IDX = np.zeros(0, dtype=np.int64)
+#: scratch of at most this many bytes is kept between calls (per calling thread)
+WORKSPACE_KEEP = 64 << 20
+_kept = threading.local()
+
+
+def _workspace(n_chunks, size):
+    """(n_chunks, 2, size) float64 scratch for the compact alpha and posteriors. Each
+    chunk touches its pages only as far as its windows reach; a fresh allocation's first
+    touch costs page faults (~300 per left-right EM iteration at K=512, 2% of it), so
+    scratch up to WORKSPACE_KEEP bytes is kept for the next call from the same thread."""
+    ws = getattr(_kept, "ws", None)
+    if ws is not None and ws.shape[0] >= n_chunks and ws.shape[2] >= size:
+        return ws
+    ws = np.empty((n_chunks, 2, size))
+    if ws.nbytes <= WORKSPACE_KEEP:
+        _kept.ws = ws
+    return ws
 _NO_X = np.zeros((0, 0))
 _NO_F = np.zeros(0)
 
@@ -1181,7 +1201,7 @@ def _run_fb(log_startprob, band, offsets, K, fmode, src, ridx, X, mT, pT, cst, s
             log_rho = float(np.log(np.max(np.asarray(band.prob).sum(axis=0))))
         _forward_backward(lsp, plo, phi, diag, PM, PE, H, log_rho, fmode, src, ridx, X, mT,
                           pT, cst, offsets, bounds, log_prob, sink, post, sym, cnt, sw, sx,
-                          sxx, start, buf)
+                          sxx, start, buf, _workspace(n, int(np.max(np.diff(offsets))) * K))
     else:                                # no start state: every sequence has probability 0
         log_prob[:] = -np.inf
         if sink == _SINK_POST:
