@@ -142,6 +142,29 @@ def test_sparse_transition_mstep_equals_dense(backend):
 
 
 @pytest.mark.parametrize("backend", available_backends())
+def test_sparse_mstep_leaves_a_handed_out_transmat_alone(backend):
+    """The sparse M-step writes into transmat_ in place unless the array was handed out
+    through the getter: a caller's array keeps its values, and both routes give the
+    same fit."""
+    K = 40
+    A, X = left_right_chain(K)
+    fits = []
+    for lend in (True, False):
+        m = tp.GaussianHMM(K, init_params="mc", params="stmc", n_iter=3, random_state=0,
+                           backend=backend, sparse_transitions=True)
+        m.startprob_ = np.eye(K)[0]
+        m.transmat_ = A
+        held = m.transmat_ if lend else None
+        m.fit(X, [5 * K] * 3)
+        if lend:
+            np.testing.assert_array_equal(held, A)
+            assert m.transmat_ is not held
+        fits.append(m)
+    np.testing.assert_array_equal(fits[0].transmat_, fits[1].transmat_)
+    assert not np.array_equal(fits[1].transmat_, A)
+
+
+@pytest.mark.parametrize("backend", available_backends())
 def test_one_long_left_right_sequence_sparse_equals_dense(backend):
     """The three sequences above as one: after the first pass through the states only
     the absorbing last state is left, thousands of nats worse per frame than the states

@@ -31,7 +31,7 @@ from .banded_numba import (_LN2, _ZE, _chunks, _exp_ext, _norm_e, _norm_m, _pow2
 from .sparse_reference import SparseLogTransmat
 
 __all__ = ["forward_backward", "forward_backward_stats", "score", "viterbi", "to_sparse",
-           "support_unchanged"]
+           "support_unchanged", "transition_mstep"]
 
 
 @njit(cache=True)
@@ -109,6 +109,28 @@ def _support_unchanged(A, row_ptr, col_idx, vals):
             if A[i, col_idx[p]] != vals[p]:
                 return False
     return True
+
+
+@njit(cache=True)
+def _transition_mstep(trans, prior, row_ptr, col_idx, old, out, vals):
+    for i in range(row_ptr.shape[0] - 1):
+        total = 0.0
+        for p in range(row_ptr[i], row_ptr[i + 1]):
+            j = col_idx[p]
+            vals[p] = max(prior[i, j] - 1.0 + trans[i, j], 0.0)
+            total += vals[p]
+        for p in range(row_ptr[i], row_ptr[i + 1]):
+            vals[p] = vals[p] / total if total > 0 else old[p]
+            out[i, col_idx[p]] = vals[p]
+
+
+def transition_mstep(trans, prior, sp, old, out):
+    """:func:`tiedpgm.kernels.sparse_reference.transition_mstep`, compiled (the same
+    numbers: each row's total is summed in the same order)."""
+    vals = np.empty(len(sp.col_idx))
+    _transition_mstep(np.asarray(trans, dtype=np.float64), np.asarray(prior, dtype=np.float64),
+                      sp.row_ptr, sp.col_idx, old, out, vals)
+    return vals
 
 
 def support_unchanged(A, sp, vals):

@@ -59,6 +59,21 @@ def support_unchanged(A, sp, vals):
                 and np.array_equal(A[rows, sp.col_idx], vals))
 
 
+def transition_mstep(trans, prior, sp, old, out):
+    """The transition M-step on the support of ``sp``: per row, the Dirichlet-MAP update
+    ``max(prior - 1 + trans, 0)`` normalised, or the old values ``old`` (CSR order) where
+    a row's total is 0. ``trans`` and ``prior`` are dense (K, K) (prior may be a
+    broadcast view); the new values go to ``out`` (K, K, zero off the support) and are
+    returned in CSR order."""
+    rows = np.repeat(np.arange(sp.n_states), np.diff(sp.row_ptr))
+    cols = sp.col_idx
+    new = np.maximum(prior[rows, cols] - 1.0 + trans[rows, cols], 0.0)
+    total = np.bincount(rows, weights=new, minlength=sp.n_states)[rows]
+    vals = np.where(total > 0, new / np.where(total > 0, total, 1.0), old)
+    out[rows, cols] = vals
+    return vals
+
+
 def to_dense_log(sp):
     """The dense (K, K) log matrix (-inf off the support); for tests."""
     out = np.full((sp.n_states, sp.n_states), -np.inf)
