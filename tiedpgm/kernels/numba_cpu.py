@@ -33,9 +33,9 @@ numba cannot tell LLVM that arrays do not alias, and it is compiled with the SLP
 vectoriser on (:func:`_slp_vectorize`). The expected transitions are summed inside the
 lane kernel, per lane, as a rank-one update of a (K, K, _BATCH) accumulator at the end
 of each backward step (no per-lane transposes and no BLAS call per sequence, which
-together cost ~35% of a K=16 E-step), and this update and the diagonal-Gaussian
-statistics take two steps per pass over their accumulators (half the loads and
-stores; the update also takes two rows per pass over the frames). A categorical
+together cost ~35% of a K=16 E-step); this update takes two steps per pass over its
+accumulator and two rows per pass over the frames, and the diagonal-Gaussian
+statistics four steps per pass over theirs (fewer loads and stores). A categorical
 table is flushed (entries below ``_FLUSH`` to 0, as every other frame source is per
 step) once per call instead of per step, and while ``R**2 K`` is small it is also kept
 by pairs of symbols (``ptab``) so a step gathers two lanes' frames per 16-byte load.
@@ -87,6 +87,8 @@ import threading
 import numpy as np
 from numba.core import config as numba_config
 from numba import get_num_threads, get_thread_id, njit, prange, set_parallel_chunksize
+
+from ._llvm import wide_vectors
 
 # a scale factor below this is treated as underflow and the sequence is redone in log space
 _TINY = 1e-280
@@ -902,6 +904,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
     ends (a rank-one update across the lanes: no per-lane transposes, no BLAS call per
     sequence).
     """
+    wide_vectors()
     L = _BATCH
     K = aS.shape[1]
     F = X.shape[1]
@@ -927,7 +930,9 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
     pend = False
     xi_mode = 0
     rsel = np.zeros(L, dtype=np.int64)
-    pgam = np.zeros((K, L))
+    gbuf = np.zeros((4, K, L))
+    ng = 0
+    xrow = np.zeros(L, dtype=np.int64)
     act = np.zeros(L, dtype=np.bool_)
     live = np.zeros(L, dtype=np.bool_)
     prod = np.ones(L)
@@ -945,14 +950,43 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         for b in range(L):
             act[b] = ok[b] and t < lens[b]
         if xS.shape[0] > 0:
+            # lanes written out (a loop over the lanes stayed scalar); a lane not active
+            # reads row 0 and stores 0
             for b in range(L):
-                if act[b]:
-                    r = starts[b] + t
-                    for f in range(F):
-                        xS[t, f, b] = X[r, f]
-                else:
-                    for f in range(F):
-                        xS[t, f, b] = 0.0
+                xrow[b] = starts[b] + t if act[b] else 0
+            r0 = xrow[0]
+            r1 = xrow[1]
+            r2 = xrow[2]
+            r3 = xrow[3]
+            r4 = xrow[4]
+            r5 = xrow[5]
+            r6 = xrow[6]
+            r7 = xrow[7]
+            c0 = act[0]
+            c1 = act[1]
+            c2 = act[2]
+            c3 = act[3]
+            c4 = act[4]
+            c5 = act[5]
+            c6 = act[6]
+            c7 = act[7]
+            for f in range(F):
+                v0 = X[r0, f]
+                v1 = X[r1, f]
+                v2 = X[r2, f]
+                v3 = X[r3, f]
+                v4 = X[r4, f]
+                v5 = X[r5, f]
+                v6 = X[r6, f]
+                v7 = X[r7, f]
+                xS[t, f, 0] = v0 if c0 else 0.0
+                xS[t, f, 1] = v1 if c1 else 0.0
+                xS[t, f, 2] = v2 if c2 else 0.0
+                xS[t, f, 3] = v3 if c3 else 0.0
+                xS[t, f, 4] = v4 if c4 else 0.0
+                xS[t, f, 5] = v5 if c5 else 0.0
+                xS[t, f, 6] = v6 if c6 else 0.0
+                xS[t, f, 7] = v7 if c7 else 0.0
         # ---- frames: log rows into lrow (K, L), maxima into mrow
         if fmode == _FRAMES_TABLE:
             # ``etab`` is the exponentiated table transposed, (K, R): the lanes' rows are
@@ -1019,8 +1053,130 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         else:
             if fmode == _FRAMES_DIAG:
                 # per group, the sum over features in registers (f ascending, as in
-                # _gauss_row): no load and store of gacc per feature
-                for g in range(G):
+                # _gauss_row): no load and store of gacc per feature; four groups per
+                # pass, so that four sums are in flight (one sum alone waits on its
+                # previous multiply-add at every feature)
+                g = 0
+                while g + 4 <= G:
+                    a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = 0.0
+                    b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = 0.0
+                    e0 = e1 = e2 = e3 = e4 = e5 = e6 = e7 = 0.0
+                    h0 = h1 = h2 = h3 = h4 = h5 = h6 = h7 = 0.0
+                    for f in range(F):
+                        gm0 = gmT[f, g]
+                        gp0 = gpT[f, g]
+                        gm1 = gmT[f, g + 1]
+                        gp1 = gpT[f, g + 1]
+                        gm2 = gmT[f, g + 2]
+                        gp2 = gpT[f, g + 2]
+                        gm3 = gmT[f, g + 3]
+                        gp3 = gpT[f, g + 3]
+                        x0 = xS[t, f, 0]
+                        x1 = xS[t, f, 1]
+                        x2 = xS[t, f, 2]
+                        x3 = xS[t, f, 3]
+                        x4 = xS[t, f, 4]
+                        x5 = xS[t, f, 5]
+                        x6 = xS[t, f, 6]
+                        x7 = xS[t, f, 7]
+                        d0 = x0 - gm0
+                        d1 = x1 - gm0
+                        d2 = x2 - gm0
+                        d3 = x3 - gm0
+                        d4 = x4 - gm0
+                        d5 = x5 - gm0
+                        d6 = x6 - gm0
+                        d7 = x7 - gm0
+                        a0 += d0 * d0 * gp0
+                        a1 += d1 * d1 * gp0
+                        a2 += d2 * d2 * gp0
+                        a3 += d3 * d3 * gp0
+                        a4 += d4 * d4 * gp0
+                        a5 += d5 * d5 * gp0
+                        a6 += d6 * d6 * gp0
+                        a7 += d7 * d7 * gp0
+                        d0 = x0 - gm1
+                        d1 = x1 - gm1
+                        d2 = x2 - gm1
+                        d3 = x3 - gm1
+                        d4 = x4 - gm1
+                        d5 = x5 - gm1
+                        d6 = x6 - gm1
+                        d7 = x7 - gm1
+                        b0 += d0 * d0 * gp1
+                        b1 += d1 * d1 * gp1
+                        b2 += d2 * d2 * gp1
+                        b3 += d3 * d3 * gp1
+                        b4 += d4 * d4 * gp1
+                        b5 += d5 * d5 * gp1
+                        b6 += d6 * d6 * gp1
+                        b7 += d7 * d7 * gp1
+                        d0 = x0 - gm2
+                        d1 = x1 - gm2
+                        d2 = x2 - gm2
+                        d3 = x3 - gm2
+                        d4 = x4 - gm2
+                        d5 = x5 - gm2
+                        d6 = x6 - gm2
+                        d7 = x7 - gm2
+                        e0 += d0 * d0 * gp2
+                        e1 += d1 * d1 * gp2
+                        e2 += d2 * d2 * gp2
+                        e3 += d3 * d3 * gp2
+                        e4 += d4 * d4 * gp2
+                        e5 += d5 * d5 * gp2
+                        e6 += d6 * d6 * gp2
+                        e7 += d7 * d7 * gp2
+                        d0 = x0 - gm3
+                        d1 = x1 - gm3
+                        d2 = x2 - gm3
+                        d3 = x3 - gm3
+                        d4 = x4 - gm3
+                        d5 = x5 - gm3
+                        d6 = x6 - gm3
+                        d7 = x7 - gm3
+                        h0 += d0 * d0 * gp3
+                        h1 += d1 * d1 * gp3
+                        h2 += d2 * d2 * gp3
+                        h3 += d3 * d3 * gp3
+                        h4 += d4 * d4 * gp3
+                        h5 += d5 * d5 * gp3
+                        h6 += d6 * d6 * gp3
+                        h7 += d7 * d7 * gp3
+                    gacc[g, 0] = a0
+                    gacc[g, 1] = a1
+                    gacc[g, 2] = a2
+                    gacc[g, 3] = a3
+                    gacc[g, 4] = a4
+                    gacc[g, 5] = a5
+                    gacc[g, 6] = a6
+                    gacc[g, 7] = a7
+                    gacc[g + 1, 0] = b0
+                    gacc[g + 1, 1] = b1
+                    gacc[g + 1, 2] = b2
+                    gacc[g + 1, 3] = b3
+                    gacc[g + 1, 4] = b4
+                    gacc[g + 1, 5] = b5
+                    gacc[g + 1, 6] = b6
+                    gacc[g + 1, 7] = b7
+                    gacc[g + 2, 0] = e0
+                    gacc[g + 2, 1] = e1
+                    gacc[g + 2, 2] = e2
+                    gacc[g + 2, 3] = e3
+                    gacc[g + 2, 4] = e4
+                    gacc[g + 2, 5] = e5
+                    gacc[g + 2, 6] = e6
+                    gacc[g + 2, 7] = e7
+                    gacc[g + 3, 0] = h0
+                    gacc[g + 3, 1] = h1
+                    gacc[g + 3, 2] = h2
+                    gacc[g + 3, 3] = h3
+                    gacc[g + 3, 4] = h4
+                    gacc[g + 3, 5] = h5
+                    gacc[g + 3, 6] = h6
+                    gacc[g + 3, 7] = h7
+                    g += 4
+                while g < G:
                     a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = 0.0
                     for f in range(F):
                         gm = gmT[f, g]
@@ -1049,11 +1205,26 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                     gacc[g, 5] = a5
                     gacc[g, 6] = a6
                     gacc[g, 7] = a7
+                    g += 1
                 for k in range(K):
                     q = gslots[k]
                     cq = gconst[q]
-                    for b in range(L):
-                        lrow[k, b] = cq - 0.5 * gacc[q, b]
+                    v0 = cq - 0.5 * gacc[q, 0]
+                    v1 = cq - 0.5 * gacc[q, 1]
+                    v2 = cq - 0.5 * gacc[q, 2]
+                    v3 = cq - 0.5 * gacc[q, 3]
+                    v4 = cq - 0.5 * gacc[q, 4]
+                    v5 = cq - 0.5 * gacc[q, 5]
+                    v6 = cq - 0.5 * gacc[q, 6]
+                    v7 = cq - 0.5 * gacc[q, 7]
+                    lrow[k, 0] = v0
+                    lrow[k, 1] = v1
+                    lrow[k, 2] = v2
+                    lrow[k, 3] = v3
+                    lrow[k, 4] = v4
+                    lrow[k, 5] = v5
+                    lrow[k, 6] = v6
+                    lrow[k, 7] = v7
             else:
                 for b in range(L):
                     if act[b]:
@@ -1063,44 +1234,226 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                     else:
                         for k in range(K):
                             lrow[k, b] = 0.0
-            for b in range(L):
-                mrow[b] = -np.inf
+            m0 = -np.inf
+            m1 = -np.inf
+            m2 = -np.inf
+            m3 = -np.inf
+            m4 = -np.inf
+            m5 = -np.inf
+            m6 = -np.inf
+            m7 = -np.inf
             for k in range(K):
-                for b in range(L):
-                    v = lrow[k, b]
-                    mrow[b] = v if v > mrow[b] else mrow[b]
+                v0 = lrow[k, 0]
+                v1 = lrow[k, 1]
+                v2 = lrow[k, 2]
+                v3 = lrow[k, 3]
+                v4 = lrow[k, 4]
+                v5 = lrow[k, 5]
+                v6 = lrow[k, 6]
+                v7 = lrow[k, 7]
+                m0 = v0 if v0 > m0 else m0
+                m1 = v1 if v1 > m1 else m1
+                m2 = v2 if v2 > m2 else m2
+                m3 = v3 if v3 > m3 else m3
+                m4 = v4 if v4 > m4 else m4
+                m5 = v5 if v5 > m5 else m5
+                m6 = v6 if v6 > m6 else m6
+                m7 = v7 if v7 > m7 else m7
+            mrow[0] = m0
+            mrow[1] = m1
+            mrow[2] = m2
+            mrow[3] = m3
+            mrow[4] = m4
+            mrow[5] = m5
+            mrow[6] = m6
+            mrow[7] = m7
             for b in range(L):
                 if act[b] and not mrow[b] > -np.inf:
                     ok[b] = False
                     act[b] = False
                 if not act[b]:
                     mrow[b] = 0.0
-            # exp row (see _exp_row), all lanes at once
+            # exp row (see _exp_row), all lanes at once, lanes written out (a loop over
+            # the lanes stayed scalar: a third of a K=8 Gaussian E-step)
+            m0 = mrow[0]
+            m1 = mrow[1]
+            m2 = mrow[2]
+            m3 = mrow[3]
+            m4 = mrow[4]
+            m5 = mrow[5]
+            m6 = mrow[6]
+            m7 = mrow[7]
             for k in range(K):
-                for b in range(L):
-                    x = lrow[k, b] - mrow[b]
-                    small = not x > -708.0
-                    x = x if x > -708.0 else -708.0
-                    n = (x * _LOG2E + _ROUND) - _ROUND
-                    y = (x - n * _LN2_HI) - n * _LN2_LO
-                    p = _C12
-                    p = p * y + _C11
-                    p = p * y + _C10
-                    p = p * y + _C9
-                    p = p * y + _C8
-                    p = p * y + _C7
-                    p = p * y + _C6
-                    p = p * y + _C5
-                    p = p * y + _C4
-                    p = p * y + _C3
-                    p = p * y + _C2
-                    p = p * y + 1.0
-                    p = p * y + 1.0
-                    fS[t, k, b] = p
-                    ibuf[k * L + b] = 0 if small else (np.int64(n) + 1023) << 52
+                x0 = lrow[k, 0] - m0
+                x1 = lrow[k, 1] - m1
+                x2 = lrow[k, 2] - m2
+                x3 = lrow[k, 3] - m3
+                x4 = lrow[k, 4] - m4
+                x5 = lrow[k, 5] - m5
+                x6 = lrow[k, 6] - m6
+                x7 = lrow[k, 7] - m7
+                s0 = not x0 > -708.0
+                s1 = not x1 > -708.0
+                s2 = not x2 > -708.0
+                s3 = not x3 > -708.0
+                s4 = not x4 > -708.0
+                s5 = not x5 > -708.0
+                s6 = not x6 > -708.0
+                s7 = not x7 > -708.0
+                x0 = x0 if x0 > -708.0 else -708.0
+                x1 = x1 if x1 > -708.0 else -708.0
+                x2 = x2 if x2 > -708.0 else -708.0
+                x3 = x3 if x3 > -708.0 else -708.0
+                x4 = x4 if x4 > -708.0 else -708.0
+                x5 = x5 if x5 > -708.0 else -708.0
+                x6 = x6 if x6 > -708.0 else -708.0
+                x7 = x7 if x7 > -708.0 else -708.0
+                n0 = (x0 * _LOG2E + _ROUND) - _ROUND
+                n1 = (x1 * _LOG2E + _ROUND) - _ROUND
+                n2 = (x2 * _LOG2E + _ROUND) - _ROUND
+                n3 = (x3 * _LOG2E + _ROUND) - _ROUND
+                n4 = (x4 * _LOG2E + _ROUND) - _ROUND
+                n5 = (x5 * _LOG2E + _ROUND) - _ROUND
+                n6 = (x6 * _LOG2E + _ROUND) - _ROUND
+                n7 = (x7 * _LOG2E + _ROUND) - _ROUND
+                y0 = (x0 - n0 * _LN2_HI) - n0 * _LN2_LO
+                y1 = (x1 - n1 * _LN2_HI) - n1 * _LN2_LO
+                y2 = (x2 - n2 * _LN2_HI) - n2 * _LN2_LO
+                y3 = (x3 - n3 * _LN2_HI) - n3 * _LN2_LO
+                y4 = (x4 - n4 * _LN2_HI) - n4 * _LN2_LO
+                y5 = (x5 - n5 * _LN2_HI) - n5 * _LN2_LO
+                y6 = (x6 - n6 * _LN2_HI) - n6 * _LN2_LO
+                y7 = (x7 - n7 * _LN2_HI) - n7 * _LN2_LO
+                p0 = _C12 * y0 + _C11
+                p1 = _C12 * y1 + _C11
+                p2 = _C12 * y2 + _C11
+                p3 = _C12 * y3 + _C11
+                p4 = _C12 * y4 + _C11
+                p5 = _C12 * y5 + _C11
+                p6 = _C12 * y6 + _C11
+                p7 = _C12 * y7 + _C11
+                p0 = p0 * y0 + _C10
+                p1 = p1 * y1 + _C10
+                p2 = p2 * y2 + _C10
+                p3 = p3 * y3 + _C10
+                p4 = p4 * y4 + _C10
+                p5 = p5 * y5 + _C10
+                p6 = p6 * y6 + _C10
+                p7 = p7 * y7 + _C10
+                p0 = p0 * y0 + _C9
+                p1 = p1 * y1 + _C9
+                p2 = p2 * y2 + _C9
+                p3 = p3 * y3 + _C9
+                p4 = p4 * y4 + _C9
+                p5 = p5 * y5 + _C9
+                p6 = p6 * y6 + _C9
+                p7 = p7 * y7 + _C9
+                p0 = p0 * y0 + _C8
+                p1 = p1 * y1 + _C8
+                p2 = p2 * y2 + _C8
+                p3 = p3 * y3 + _C8
+                p4 = p4 * y4 + _C8
+                p5 = p5 * y5 + _C8
+                p6 = p6 * y6 + _C8
+                p7 = p7 * y7 + _C8
+                p0 = p0 * y0 + _C7
+                p1 = p1 * y1 + _C7
+                p2 = p2 * y2 + _C7
+                p3 = p3 * y3 + _C7
+                p4 = p4 * y4 + _C7
+                p5 = p5 * y5 + _C7
+                p6 = p6 * y6 + _C7
+                p7 = p7 * y7 + _C7
+                p0 = p0 * y0 + _C6
+                p1 = p1 * y1 + _C6
+                p2 = p2 * y2 + _C6
+                p3 = p3 * y3 + _C6
+                p4 = p4 * y4 + _C6
+                p5 = p5 * y5 + _C6
+                p6 = p6 * y6 + _C6
+                p7 = p7 * y7 + _C6
+                p0 = p0 * y0 + _C5
+                p1 = p1 * y1 + _C5
+                p2 = p2 * y2 + _C5
+                p3 = p3 * y3 + _C5
+                p4 = p4 * y4 + _C5
+                p5 = p5 * y5 + _C5
+                p6 = p6 * y6 + _C5
+                p7 = p7 * y7 + _C5
+                p0 = p0 * y0 + _C4
+                p1 = p1 * y1 + _C4
+                p2 = p2 * y2 + _C4
+                p3 = p3 * y3 + _C4
+                p4 = p4 * y4 + _C4
+                p5 = p5 * y5 + _C4
+                p6 = p6 * y6 + _C4
+                p7 = p7 * y7 + _C4
+                p0 = p0 * y0 + _C3
+                p1 = p1 * y1 + _C3
+                p2 = p2 * y2 + _C3
+                p3 = p3 * y3 + _C3
+                p4 = p4 * y4 + _C3
+                p5 = p5 * y5 + _C3
+                p6 = p6 * y6 + _C3
+                p7 = p7 * y7 + _C3
+                p0 = p0 * y0 + _C2
+                p1 = p1 * y1 + _C2
+                p2 = p2 * y2 + _C2
+                p3 = p3 * y3 + _C2
+                p4 = p4 * y4 + _C2
+                p5 = p5 * y5 + _C2
+                p6 = p6 * y6 + _C2
+                p7 = p7 * y7 + _C2
+                p0 = p0 * y0 + 1.0
+                p1 = p1 * y1 + 1.0
+                p2 = p2 * y2 + 1.0
+                p3 = p3 * y3 + 1.0
+                p4 = p4 * y4 + 1.0
+                p5 = p5 * y5 + 1.0
+                p6 = p6 * y6 + 1.0
+                p7 = p7 * y7 + 1.0
+                p0 = p0 * y0 + 1.0
+                p1 = p1 * y1 + 1.0
+                p2 = p2 * y2 + 1.0
+                p3 = p3 * y3 + 1.0
+                p4 = p4 * y4 + 1.0
+                p5 = p5 * y5 + 1.0
+                p6 = p6 * y6 + 1.0
+                p7 = p7 * y7 + 1.0
+                fS[t, k, 0] = p0
+                fS[t, k, 1] = p1
+                fS[t, k, 2] = p2
+                fS[t, k, 3] = p3
+                fS[t, k, 4] = p4
+                fS[t, k, 5] = p5
+                fS[t, k, 6] = p6
+                fS[t, k, 7] = p7
+                ibuf[k * L + 0] = 0 if s0 else (np.int64(n0) + 1023) << 52
+                ibuf[k * L + 1] = 0 if s1 else (np.int64(n1) + 1023) << 52
+                ibuf[k * L + 2] = 0 if s2 else (np.int64(n2) + 1023) << 52
+                ibuf[k * L + 3] = 0 if s3 else (np.int64(n3) + 1023) << 52
+                ibuf[k * L + 4] = 0 if s4 else (np.int64(n4) + 1023) << 52
+                ibuf[k * L + 5] = 0 if s5 else (np.int64(n5) + 1023) << 52
+                ibuf[k * L + 6] = 0 if s6 else (np.int64(n6) + 1023) << 52
+                ibuf[k * L + 7] = 0 if s7 else (np.int64(n7) + 1023) << 52
+            # exp row: 2**n
             for k in range(K):
-                for b in range(L):
-                    fS[t, k, b] *= pow2[k * L + b]
+                v0 = fS[t, k, 0] * pow2[k * L + 0]
+                v1 = fS[t, k, 1] * pow2[k * L + 1]
+                v2 = fS[t, k, 2] * pow2[k * L + 2]
+                v3 = fS[t, k, 3] * pow2[k * L + 3]
+                v4 = fS[t, k, 4] * pow2[k * L + 4]
+                v5 = fS[t, k, 5] * pow2[k * L + 5]
+                v6 = fS[t, k, 6] * pow2[k * L + 6]
+                v7 = fS[t, k, 7] * pow2[k * L + 7]
+                fS[t, k, 0] = v0
+                fS[t, k, 1] = v1
+                fS[t, k, 2] = v2
+                fS[t, k, 3] = v3
+                fS[t, k, 4] = v4
+                fS[t, k, 5] = v5
+                fS[t, k, 6] = v6
+                fS[t, k, 7] = v7
         for b in range(L):
             if act[b]:
                 log_prob[b] += mrow[b]
@@ -1352,7 +1705,6 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         # live lanes (the others add zero; a lane that failed is dropped at the end, so a
         # NaN it may hold goes nowhere), two steps per pass over xacc (half the loads and
         # stores); a step waits in ``pmask`` for the next one
-        # (the diagonal-Gaussian sink below pairs its steps the same way)
         for b in range(L):
             cmask[b] = 1.0 if live[b] else 0.0
         if pend:
@@ -1404,15 +1756,25 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 cnt[7, q7, k] += g7
         elif sink == _SINK_DIAG:
             # (lanes not live have gam = 0: their rows of xS add nothing)
+            # the sums of x and x**2 take four steps per pass over sx/sxx (gbuf[i]
+            # holds the gam of step t + ng - 1 - i): a quarter of the loads and stores
             for k in range(K):
-                w0 = sw[k, 0] + gam[k, 0]
-                w1 = sw[k, 1] + gam[k, 1]
-                w2 = sw[k, 2] + gam[k, 2]
-                w3 = sw[k, 3] + gam[k, 3]
-                w4 = sw[k, 4] + gam[k, 4]
-                w5 = sw[k, 5] + gam[k, 5]
-                w6 = sw[k, 6] + gam[k, 6]
-                w7 = sw[k, 7] + gam[k, 7]
+                g0 = gam[k, 0]
+                g1 = gam[k, 1]
+                g2 = gam[k, 2]
+                g3 = gam[k, 3]
+                g4 = gam[k, 4]
+                g5 = gam[k, 5]
+                g6 = gam[k, 6]
+                g7 = gam[k, 7]
+                w0 = sw[k, 0] + g0
+                w1 = sw[k, 1] + g1
+                w2 = sw[k, 2] + g2
+                w3 = sw[k, 3] + g3
+                w4 = sw[k, 4] + g4
+                w5 = sw[k, 5] + g5
+                w6 = sw[k, 6] + g6
+                w7 = sw[k, 7] + g7
                 sw[k, 0] = w0
                 sw[k, 1] = w1
                 sw[k, 2] = w2
@@ -1421,14 +1783,22 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 sw[k, 5] = w5
                 sw[k, 6] = w6
                 sw[k, 7] = w7
-            if xi_mode == 2:
-                _diag_two_steps(sx, sxx, xS, t, gam, pgam)
-            elif xi_mode == 1:
-                _diag_one_step(sx, sxx, xS, t, gam)
-            else:
-                for k in range(K):
-                    for b in range(L):
-                        pgam[k, b] = gam[k, b]
+                gbuf[ng, k, 0] = g0
+                gbuf[ng, k, 1] = g1
+                gbuf[ng, k, 2] = g2
+                gbuf[ng, k, 3] = g3
+                gbuf[ng, k, 4] = g4
+                gbuf[ng, k, 5] = g5
+                gbuf[ng, k, 6] = g6
+                gbuf[ng, k, 7] = g7
+            ng += 1
+            if ng == 4:
+                _diag_four_steps(sx, sxx, xS, t, gbuf)
+                ng = 0
+            elif t == 0:
+                for i in range(ng):
+                    _diag_one_step(sx, sxx, xS, t + ng - 1 - i, gbuf[i])
+                ng = 0
         if t == 0:
             for b in range(L):
                 if live[b]:
@@ -1509,77 +1879,126 @@ def _diag_one_step(sx, sxx, xS, t, gam):
 
 
 @njit(cache=True, inline="always", fastmath=_CONTRACT)
-def _diag_two_steps(sx, sxx, xS, t, gam, pgam):
-    """:func:`_diag_one_step` for the previous step (``t + 1``, ``pgam``), then this one,
-    in one pass over ``sx``/``sxx``."""
+def _diag_four_steps(sx, sxx, xS, t, gbuf):
+    """:func:`_diag_one_step` for steps ``t + 3``, ``t + 2``, ``t + 1`` and ``t`` (gam
+    ``gbuf[0]`` ... ``gbuf[3]``), in that order, in one pass over ``sx``/``sxx`` (each
+    element's sum keeps the order of four single steps)."""
     F = sx.shape[0]
     K = sx.shape[1]
     for f in range(F):
-        x0 = xS[t, f, 0]
-        x1 = xS[t, f, 1]
-        x2 = xS[t, f, 2]
-        x3 = xS[t, f, 3]
-        x4 = xS[t, f, 4]
-        x5 = xS[t, f, 5]
-        x6 = xS[t, f, 6]
-        x7 = xS[t, f, 7]
-        y0 = xS[t + 1, f, 0]
-        y1 = xS[t + 1, f, 1]
-        y2 = xS[t + 1, f, 2]
-        y3 = xS[t + 1, f, 3]
-        y4 = xS[t + 1, f, 4]
-        y5 = xS[t + 1, f, 5]
-        y6 = xS[t + 1, f, 6]
-        y7 = xS[t + 1, f, 7]
-        q0 = x0 * x0
-        q1 = x1 * x1
-        q2 = x2 * x2
-        q3 = x3 * x3
-        q4 = x4 * x4
-        q5 = x5 * x5
-        q6 = x6 * x6
-        q7 = x7 * x7
-        r0 = y0 * y0
-        r1 = y1 * y1
-        r2 = y2 * y2
-        r3 = y3 * y3
-        r4 = y4 * y4
-        r5 = y5 * y5
-        r6 = y6 * y6
-        r7 = y7 * y7
+        xa0 = xS[t + 3, f, 0]
+        xa1 = xS[t + 3, f, 1]
+        xa2 = xS[t + 3, f, 2]
+        xa3 = xS[t + 3, f, 3]
+        xa4 = xS[t + 3, f, 4]
+        xa5 = xS[t + 3, f, 5]
+        xa6 = xS[t + 3, f, 6]
+        xa7 = xS[t + 3, f, 7]
+        xb0 = xS[t + 2, f, 0]
+        xb1 = xS[t + 2, f, 1]
+        xb2 = xS[t + 2, f, 2]
+        xb3 = xS[t + 2, f, 3]
+        xb4 = xS[t + 2, f, 4]
+        xb5 = xS[t + 2, f, 5]
+        xb6 = xS[t + 2, f, 6]
+        xb7 = xS[t + 2, f, 7]
+        xc0 = xS[t + 1, f, 0]
+        xc1 = xS[t + 1, f, 1]
+        xc2 = xS[t + 1, f, 2]
+        xc3 = xS[t + 1, f, 3]
+        xc4 = xS[t + 1, f, 4]
+        xc5 = xS[t + 1, f, 5]
+        xc6 = xS[t + 1, f, 6]
+        xc7 = xS[t + 1, f, 7]
+        xd0 = xS[t, f, 0]
+        xd1 = xS[t, f, 1]
+        xd2 = xS[t, f, 2]
+        xd3 = xS[t, f, 3]
+        xd4 = xS[t, f, 4]
+        xd5 = xS[t, f, 5]
+        xd6 = xS[t, f, 6]
+        xd7 = xS[t, f, 7]
+        qa0 = xa0 * xa0
+        qa1 = xa1 * xa1
+        qa2 = xa2 * xa2
+        qa3 = xa3 * xa3
+        qa4 = xa4 * xa4
+        qa5 = xa5 * xa5
+        qa6 = xa6 * xa6
+        qa7 = xa7 * xa7
+        qb0 = xb0 * xb0
+        qb1 = xb1 * xb1
+        qb2 = xb2 * xb2
+        qb3 = xb3 * xb3
+        qb4 = xb4 * xb4
+        qb5 = xb5 * xb5
+        qb6 = xb6 * xb6
+        qb7 = xb7 * xb7
+        qc0 = xc0 * xc0
+        qc1 = xc1 * xc1
+        qc2 = xc2 * xc2
+        qc3 = xc3 * xc3
+        qc4 = xc4 * xc4
+        qc5 = xc5 * xc5
+        qc6 = xc6 * xc6
+        qc7 = xc7 * xc7
+        qd0 = xd0 * xd0
+        qd1 = xd1 * xd1
+        qd2 = xd2 * xd2
+        qd3 = xd3 * xd3
+        qd4 = xd4 * xd4
+        qd5 = xd5 * xd5
+        qd6 = xd6 * xd6
+        qd7 = xd7 * xd7
         for k in range(K):
-            g0 = gam[k, 0]
-            g1 = gam[k, 1]
-            g2 = gam[k, 2]
-            g3 = gam[k, 3]
-            g4 = gam[k, 4]
-            g5 = gam[k, 5]
-            g6 = gam[k, 6]
-            g7 = gam[k, 7]
-            h0 = pgam[k, 0]
-            h1 = pgam[k, 1]
-            h2 = pgam[k, 2]
-            h3 = pgam[k, 3]
-            h4 = pgam[k, 4]
-            h5 = pgam[k, 5]
-            h6 = pgam[k, 6]
-            h7 = pgam[k, 7]
-            u0 = (sx[f, k, 0] + h0 * y0) + g0 * x0
-            u1 = (sx[f, k, 1] + h1 * y1) + g1 * x1
-            u2 = (sx[f, k, 2] + h2 * y2) + g2 * x2
-            u3 = (sx[f, k, 3] + h3 * y3) + g3 * x3
-            u4 = (sx[f, k, 4] + h4 * y4) + g4 * x4
-            u5 = (sx[f, k, 5] + h5 * y5) + g5 * x5
-            u6 = (sx[f, k, 6] + h6 * y6) + g6 * x6
-            u7 = (sx[f, k, 7] + h7 * y7) + g7 * x7
-            v0 = (sxx[f, k, 0] + h0 * r0) + g0 * q0
-            v1 = (sxx[f, k, 1] + h1 * r1) + g1 * q1
-            v2 = (sxx[f, k, 2] + h2 * r2) + g2 * q2
-            v3 = (sxx[f, k, 3] + h3 * r3) + g3 * q3
-            v4 = (sxx[f, k, 4] + h4 * r4) + g4 * q4
-            v5 = (sxx[f, k, 5] + h5 * r5) + g5 * q5
-            v6 = (sxx[f, k, 6] + h6 * r6) + g6 * q6
-            v7 = (sxx[f, k, 7] + h7 * r7) + g7 * q7
+            ga0 = gbuf[0, k, 0]
+            ga1 = gbuf[0, k, 1]
+            ga2 = gbuf[0, k, 2]
+            ga3 = gbuf[0, k, 3]
+            ga4 = gbuf[0, k, 4]
+            ga5 = gbuf[0, k, 5]
+            ga6 = gbuf[0, k, 6]
+            ga7 = gbuf[0, k, 7]
+            gb0 = gbuf[1, k, 0]
+            gb1 = gbuf[1, k, 1]
+            gb2 = gbuf[1, k, 2]
+            gb3 = gbuf[1, k, 3]
+            gb4 = gbuf[1, k, 4]
+            gb5 = gbuf[1, k, 5]
+            gb6 = gbuf[1, k, 6]
+            gb7 = gbuf[1, k, 7]
+            gc0 = gbuf[2, k, 0]
+            gc1 = gbuf[2, k, 1]
+            gc2 = gbuf[2, k, 2]
+            gc3 = gbuf[2, k, 3]
+            gc4 = gbuf[2, k, 4]
+            gc5 = gbuf[2, k, 5]
+            gc6 = gbuf[2, k, 6]
+            gc7 = gbuf[2, k, 7]
+            gd0 = gbuf[3, k, 0]
+            gd1 = gbuf[3, k, 1]
+            gd2 = gbuf[3, k, 2]
+            gd3 = gbuf[3, k, 3]
+            gd4 = gbuf[3, k, 4]
+            gd5 = gbuf[3, k, 5]
+            gd6 = gbuf[3, k, 6]
+            gd7 = gbuf[3, k, 7]
+            u0 = (((sx[f, k, 0] + ga0 * xa0) + gb0 * xb0) + gc0 * xc0) + gd0 * xd0
+            u1 = (((sx[f, k, 1] + ga1 * xa1) + gb1 * xb1) + gc1 * xc1) + gd1 * xd1
+            u2 = (((sx[f, k, 2] + ga2 * xa2) + gb2 * xb2) + gc2 * xc2) + gd2 * xd2
+            u3 = (((sx[f, k, 3] + ga3 * xa3) + gb3 * xb3) + gc3 * xc3) + gd3 * xd3
+            u4 = (((sx[f, k, 4] + ga4 * xa4) + gb4 * xb4) + gc4 * xc4) + gd4 * xd4
+            u5 = (((sx[f, k, 5] + ga5 * xa5) + gb5 * xb5) + gc5 * xc5) + gd5 * xd5
+            u6 = (((sx[f, k, 6] + ga6 * xa6) + gb6 * xb6) + gc6 * xc6) + gd6 * xd6
+            u7 = (((sx[f, k, 7] + ga7 * xa7) + gb7 * xb7) + gc7 * xc7) + gd7 * xd7
+            v0 = (((sxx[f, k, 0] + ga0 * qa0) + gb0 * qb0) + gc0 * qc0) + gd0 * qd0
+            v1 = (((sxx[f, k, 1] + ga1 * qa1) + gb1 * qb1) + gc1 * qc1) + gd1 * qd1
+            v2 = (((sxx[f, k, 2] + ga2 * qa2) + gb2 * qb2) + gc2 * qc2) + gd2 * qd2
+            v3 = (((sxx[f, k, 3] + ga3 * qa3) + gb3 * qb3) + gc3 * qc3) + gd3 * qd3
+            v4 = (((sxx[f, k, 4] + ga4 * qa4) + gb4 * qb4) + gc4 * qc4) + gd4 * qd4
+            v5 = (((sxx[f, k, 5] + ga5 * qa5) + gb5 * qb5) + gc5 * qc5) + gd5 * qd5
+            v6 = (((sxx[f, k, 6] + ga6 * qa6) + gb6 * qb6) + gc6 * qc6) + gd6 * qd6
+            v7 = (((sxx[f, k, 7] + ga7 * qa7) + gb7 * qb7) + gc7 * qc7) + gd7 * qd7
             sx[f, k, 0] = u0
             sx[f, k, 1] = u1
             sx[f, k, 2] = u2
