@@ -37,6 +37,8 @@ Extension points (for families and tying variants added later)
   (pulling the slots of a group together) in ``m_step``; ``accumulate`` is
   unchanged.
 """
+import weakref
+
 import numpy as np
 
 
@@ -105,6 +107,22 @@ class EmissionFamily:
     def check_X(self, X, offsets):
         """Validate observations; return them in the dtype the family computes with."""
         raise NotImplementedError
+
+    def _remember_finite(self, X):
+        """Note that the array ``X`` (None: no array) was just checked and found all
+        finite, so that a pass of the same call over the same array (the fused E-step)
+        can skip its own check (:meth:`_known_finite`). A weak reference: it dies with
+        the array, and it is not pickled (:meth:`__getstate__`)."""
+        self._finite_ref = None if X is None else weakref.ref(X)
+
+    def _known_finite(self, X):
+        ref = getattr(self, "_finite_ref", None)
+        return ref is not None and ref() is X
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_finite_ref", None)
+        return state
 
     def initialize(self, X, rng, letters):
         """Initialise the parameters named by ``letters`` from data (hmmlearn style)."""

@@ -155,7 +155,11 @@ class GaussianEmissions(EmissionFamily):
         if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
             raise ValueError(f"X has dtype {X.dtype}; expected numbers.")
         X = np.ascontiguousarray(X, dtype=np.float64)
-        if X.shape[1] == (self.n_features or X.shape[1]) and np.isfinite(np.sum(X)):
+        # the fused E-step skips its own pass over an X found finite here (~6 ms per EM
+        # iteration at 1e6 x 13)
+        self._remember_finite(None)
+        if X.shape[1] == (self.n_features or X.shape[1]) and _en.all_finite(X):
+            self._remember_finite(X)
             return X             # all finite (one pass, no temporaries)
         bad = ~np.isfinite(X)
         if self.allow_missing:
@@ -327,8 +331,9 @@ class GaussianEmissions(EmissionFamily):
         # densities computed inside the kernel as each frame is used: no (N, K) array
         if self.covariance_type not in ("spherical", "diag"):
             return None
+        known = self._known_finite(X)        # checked by check_X in this call
         X = np.ascontiguousarray(X, dtype=np.float64)
-        if not np.isfinite(np.sum(X)):
+        if not (known or _en.all_finite(X)):
             return None          # missing values (or a sum that overflows): general path
         idx = np.arange(self.n_groups) if slots is None else np.asarray(slots, dtype=np.int64)
         return dict(diag_params=(self.means, self._variances(), idx), diag_X=X)

