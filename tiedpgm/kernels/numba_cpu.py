@@ -1436,7 +1436,8 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 ibuf[k * L + 5] = 0 if s5 else (np.int64(n5) + 1023) << 52
                 ibuf[k * L + 6] = 0 if s6 else (np.int64(n6) + 1023) << 52
                 ibuf[k * L + 7] = 0 if s7 else (np.int64(n7) + 1023) << 52
-            # exp row: 2**n
+            # exp row: 2**n, and the flush (entries below ``flush`` to 0; a table comes
+            # flushed: see _fb_chunk_soa); lanes not active are set to 1 below
             for k in range(K):
                 v0 = fS[t, k, 0] * pow2[k * L + 0]
                 v1 = fS[t, k, 1] * pow2[k * L + 1]
@@ -1446,33 +1447,6 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 v5 = fS[t, k, 5] * pow2[k * L + 5]
                 v6 = fS[t, k, 6] * pow2[k * L + 6]
                 v7 = fS[t, k, 7] * pow2[k * L + 7]
-                fS[t, k, 0] = v0
-                fS[t, k, 1] = v1
-                fS[t, k, 2] = v2
-                fS[t, k, 3] = v3
-                fS[t, k, 4] = v4
-                fS[t, k, 5] = v5
-                fS[t, k, 6] = v6
-                fS[t, k, 7] = v7
-        for b in range(L):
-            if act[b]:
-                log_prob[b] += mrow[b]
-            else:
-                for k in range(K):
-                    fS[t, k, b] = 1.0
-        if flush > 0.0 and fmode != _FRAMES_TABLE:
-            # (a table comes flushed: see _fb_chunk_soa)
-            # lanes written out (loads, then stores): numba cannot tell LLVM that arrays
-            # do not alias, so a loop over the lanes would stay scalar
-            for k in range(K):
-                v0 = fS[t, k, 0]
-                v1 = fS[t, k, 1]
-                v2 = fS[t, k, 2]
-                v3 = fS[t, k, 3]
-                v4 = fS[t, k, 4]
-                v5 = fS[t, k, 5]
-                v6 = fS[t, k, 6]
-                v7 = fS[t, k, 7]
                 fS[t, k, 0] = v0 if v0 >= flush else 0.0
                 fS[t, k, 1] = v1 if v1 >= flush else 0.0
                 fS[t, k, 2] = v2 if v2 >= flush else 0.0
@@ -1481,6 +1455,12 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 fS[t, k, 5] = v5 if v5 >= flush else 0.0
                 fS[t, k, 6] = v6 if v6 >= flush else 0.0
                 fS[t, k, 7] = v7 if v7 >= flush else 0.0
+        for b in range(L):
+            if act[b]:
+                log_prob[b] += mrow[b]
+            else:
+                for k in range(K):
+                    fS[t, k, b] = 1.0
         # ---- predicted state distribution nb (K, L)
         if t == 0:
             for k in range(K):
