@@ -175,7 +175,7 @@ def test_load_rejects_other_files(tmp_path):
         tp.load(tmp_path / "x.npz")
 
 
-@pytest.mark.parametrize("n", [7, 50_000])
+@pytest.mark.parametrize("n", [7, 400_000])
 def test_all_finite_agrees_with_numpy(n):
     """The parallel finiteness check of Gaussian X (small arrays take NumPy's path)."""
     from tiedpgm.kernels.emission_numba import all_finite
