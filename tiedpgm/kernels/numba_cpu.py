@@ -30,7 +30,8 @@ multiply-adds: the lane kernels are compiled with ``fastmath={'contract'}`` (a p
 and the sum it feeds may round once instead of twice; nothing is reassociated, no other
 fast-math licence). Its loops over lanes are written out (loads, then stores) because
 numba cannot tell LLVM that arrays do not alias, and it is compiled with the SLP
-vectoriser on (:func:`_slp_vectorize`). The expected transitions are summed inside the
+vectoriser on (:func:`_slp_vectorize`) and, where the CPU has AVX-512, for 512-bit
+vectors (:func:`tiedpgm.kernels._llvm.wide_vectors`: the 8 lanes are one register). The expected transitions are summed inside the
 lane kernel, per lane, as a rank-one update of a (K, K, _BATCH) accumulator at the end
 of each backward step (no per-lane transposes and no BLAS call per sequence, which
 together cost ~35% of a K=16 E-step); this update takes two steps per pass over its
