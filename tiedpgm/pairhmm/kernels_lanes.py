@@ -80,6 +80,7 @@ import numpy as np
 from numba import njit, prange, types
 from numba.extending import intrinsic
 
+from ..kernels._llvm import wide_vectors
 from ..kernels.numba_cpu import _slp_vectorize
 
 LANES = 8
@@ -218,6 +219,7 @@ def _fwd_row2(R, p, c, mmax, ER, yc, C, T, PY, out):
     y_j); C[8 * k + l]: t(M->X1), t(X1->X1), t(M->X2), t(X2->X2) times fx_k(x_i) over the
     scale. out[l] receives the sum of the row's M cells (the X sums follow from the
     previous row's sums, see :func:`_forward_group`)."""
+    wide_vectors()
     t0 = T[0]
     t1 = T[1]
     t2 = T[2]
@@ -603,6 +605,7 @@ def _fwd_rows2(R, p, c, mmax, ER, yc, C, T, PY, out):
     row i+1 is written). Column j of B takes A's column j (this step) and W at j-1 (the
     previous step). ER rows 0..7 and C[0:32] are row A's coefficients, ER rows 8..15 and
     C[32:64] row B's. out[l], out[8 + l] receive the M sums of rows A and B."""
+    wide_vectors()
     t0 = T[0]
     t1 = T[1]
     t2 = T[2]
@@ -1202,6 +1205,7 @@ def _fwd_mea_row2(R, p, c, mmax, ER, yc, C, T, PY, out, BMi, g, ARc, ARp, CDi):
     previous MEA row ARp, and the traceback codes CDi[j] (0 if the max is the match
     term, else 1 if it is the x-gap term, else 2; computed as a product of two selects,
     which vectorises: nested selects do not)."""
+    wide_vectors()
     t0 = T[0]
     t1 = T[1]
     t2 = T[2]
@@ -1696,6 +1700,7 @@ def _fwd_mea_row2(R, p, c, mmax, ER, yc, C, T, PY, out, BMi, g, ARc, ARp, CDi):
 def _fwd_row1(R, p, c, mmax, ER, yc, C, T, PY, out):
     """As :func:`_fwd_row2` with one insert pair: slots 0 M, 1 X, 2 W; T: t(M->M),
     t(X->M), t(Y->M); C: t(M->X), t(X->X) times fx(x_i) over the scale."""
+    wide_vectors()
     t0 = T[0]
     t1 = T[1]
     t3 = T[2]
@@ -1953,6 +1958,7 @@ def _fwd_row1(R, p, c, mmax, ER, yc, C, T, PY, out):
 @njit(cache=True)
 def _fwd_rows1(R, p, c, mmax, ER, yc, C, T, PY, out):
     """As :func:`_fwd_rows2` with one insert pair (slots and T as in :func:`_fwd_row1`)."""
+    wide_vectors()
     t0 = T[0]
     t1 = T[1]
     t3 = T[2]
@@ -2727,6 +2733,7 @@ def _flush_row(R, c, S, mmax, out):
     """Flush cells below 1e-280 of slots 0..S-1 of R[c] to zero; out[l] += the flushed
     mass of lane l. One comparison serves the sum and the store (v >= _TINY for the
     store costs a second one; the values are never NaN)."""
+    wide_vectors()
     f0 = 0.0
     f1 = 0.0
     f2 = 0.0
@@ -2827,6 +2834,7 @@ def _forward_group(nmax, mmax, nl, ml, xc, yc, om2, fxe, PY, trans, end, R, ER, 
     :func:`_backward_group`); posterior = M * BM * exp(cumf + CB - lpb). Fills AR
     (rolling MEA rows), CD (traceback codes), sc[l] (MEA score) and sets bad[l] where
     the posterior scale is not finite."""
+    wide_vectors()
     S = trans.shape[0]
     K = (S - 1) // 2
     two = K == 2
@@ -3037,6 +3045,7 @@ def _bwd_row2(R, p, c, mmax, ER, yc, C, T, PY, out, BM, i):
     cells, out[8 + l] the sum of its terms em = odds(x_{i+1}, y_{j+1}) M(i+1, j+1) over
     the scale (with the previous row's X sums they give this row's); the M row also
     goes to BM[i]."""
+    wide_vectors()
     t0 = T[0]
     t1 = T[1]
     t2 = T[2]
@@ -3390,6 +3399,7 @@ def _bwd_rows2(R, p, c, mmax, ER, yc, C, T, PY, out, BM, i):
     row i is written). ER rows 0..7 and C[0:32] are row A's coefficients, ER rows 8..15
     and C[32:64] row B's. out[l], out[8 + l], out[16 + l], out[24 + l] receive the M and
     em sums of rows A and B; both M rows also go to BM."""
+    wide_vectors()
     t0 = T[0]
     t1 = T[1]
     t2 = T[2]
