@@ -682,8 +682,9 @@ class BaseHMM(BaseEstimator):
 
     def _sparse_transmat(self, checked=None):
         """CSR/CSC form of ``transmat_``, rebuilt only when ``transmat_`` changed.
-        ``checked`` is the matrix this form was last checked against when no code that
-        could edit it has run since (within ``fit``, between its E-step and M-step)."""
+        ``checked`` is the id of the matrix this form was last checked against, given
+        when no code that could edit it has run since (within ``fit``, between its E-step
+        and M-step); each call leaves that id in ``_sparse_checked``."""
         sk = self._sparse_kernels(None)
         A = self._transmat
         cache = self.__dict__.get("_sparse_cache")
@@ -691,12 +692,12 @@ class BaseHMM(BaseEstimator):
         # the content is checked on the support (its values, and no other non-zero), which
         # reads A once instead of comparing it with a (K, K) copy
         if cache is not None and cache[0] is A and (
-                checked is A or sk.support_unchanged(A, cache[1], cache[2])):
+                checked == id(A) or sk.support_unchanged(A, cache[1], cache[2])):
             sp = cache[1]
         else:
             sp = sk.to_sparse(A)
             self._cache_sparse(A, sp)
-        self.__dict__["_sparse_checked"] = A
+        self.__dict__["_sparse_checked"] = id(A)
         return sp
 
     def _cache_sparse(self, A, sp, vals=None):
