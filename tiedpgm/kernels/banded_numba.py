@@ -64,7 +64,6 @@ no index gathers. Same outputs and conventions as the CSR kernels and the oracle
 * Viterbi ties go to the lowest state index.
 """
 import math
-import threading
 from typing import NamedTuple
 
 import numpy as np
@@ -74,6 +73,7 @@ from numba.core import cgutils
 from numba.core.extending import intrinsic, overload
 
 from ._llvm import wide_vectors
+from ._scratch import kept_empty
 
 __all__ = ["BandedTransmat", "to_banded", "banded_form", "forward_backward",
            "forward_backward_stats", "score", "viterbi"]
@@ -1177,25 +1177,17 @@ def _forward_backward(lsp, plo, phi, diag, PM, PE, H, log_rho, fmode, src, ridx,
 
 
 _NO_IDX = np.zeros(0, dtype=np.int64)
+_NO_X = np.zeros((0, 0))
+_NO_F = np.zeros(0)
 #: scratch of at most this many bytes is kept between calls (per calling thread)
 WORKSPACE_KEEP = 64 << 20
-_kept = threading.local()
 
 
 def _workspace(n_chunks, size):
-    """(n_chunks, 2, size) float64 scratch for the compact alpha and posteriors. Each
-    chunk touches its pages only as far as its windows reach; a fresh allocation's first
-    touch costs page faults (~300 per left-right EM iteration at K=512, 2% of it), so
-    scratch up to WORKSPACE_KEEP bytes is kept for the next call from the same thread."""
-    ws = getattr(_kept, "ws", None)
-    if ws is not None and ws.shape[0] >= n_chunks and ws.shape[2] >= size:
-        return ws
-    ws = np.empty((n_chunks, 2, size))
-    if ws.nbytes <= WORKSPACE_KEEP:
-        _kept.ws = ws
-    return ws
-_NO_X = np.zeros((0, 0))
-_NO_F = np.zeros(0)
+    """(n_chunks, 2, size) float64 scratch for the compact alpha and posteriors, kept for
+    the next call of the same thread up to WORKSPACE_KEEP bytes (its first touch cost ~300
+    page faults per K=512 left-right E-step; see :mod:`._scratch`)."""
+    return kept_empty("banded_numba.workspace", (n_chunks, 2, size), (0, 2), WORKSPACE_KEEP)
 
 
 def _run_fb(log_startprob, band, offsets, K, fmode, src, ridx, X, mT, pT, cst, sink, post,
