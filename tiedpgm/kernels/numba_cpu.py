@@ -83,13 +83,13 @@ Viterbi is max-plus in log space with ties broken towards the lowest state index
 """
 import contextlib
 import math
-import threading
 
 import numpy as np
 from numba.core import config as numba_config
 from numba import get_num_threads, get_thread_id, njit, prange, set_parallel_chunksize
 
 from ._llvm import wide_vectors
+from ._scratch import kept_empty
 
 # a scale factor below this is treated as underflow and the sequence is redone in log space
 _TINY = 1e-280
@@ -929,7 +929,6 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
     cmask = np.zeros(L)
     pmask = np.zeros(L)
     pend = False
-    xi_mode = 0
     rsel = np.zeros(L, dtype=np.int64)
     gbuf = np.zeros((4, K, L))
     ng = 0
@@ -1691,15 +1690,12 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         if pend:
             _xi_two_steps(xacc, aS, fS, t, cmask, pmask)
             pend = False
-            xi_mode = 2
         elif t == 0:
             _xi_one_step(xacc, aS, fS, t, cmask)
-            xi_mode = 1
         else:
             for b in range(L):
                 pmask[b] = cmask[b]
             pend = True
-            xi_mode = 0
         if sink == _SINK_COUNTS:
             # cnt[b, sym, k] += gam[k, b]; lanes written out (one load of each gam row),
             # lanes without a row to add go to the spare row n_sym
@@ -2818,21 +2814,15 @@ def _batch_rows(offsets, bounds, soa=False):
     return rows
 
 
-_WORK = threading.local()
-#: work arrays up to this many bytes are kept between calls (per calling thread)
+#: work arrays up to this many bytes (both together) are kept between calls (per
+#: calling thread)
 _WORK_KEEP_BYTES = 256 * 2**20
 
 
 def _work_arrays(n_threads, rows, K):
     """Two (n_threads, >= rows, K) work arrays, reused between calls of the same thread."""
-    cur = getattr(_WORK, "arrays", None)
-    if (cur is not None and cur[0].shape[0] >= n_threads and cur[0].shape[1] >= rows
-            and cur[0].shape[2] == K):
-        return cur
-    arrays = (np.empty((n_threads, rows, K)), np.empty((n_threads, rows, K)))
-    if 2 * arrays[0].nbytes <= _WORK_KEEP_BYTES:
-        _WORK.arrays = arrays
-    return arrays
+    return tuple(kept_empty(name, (n_threads, rows, K), (0, 1), _WORK_KEEP_BYTES // 2)
+                 for name in ("numba_cpu.fwork", "numba_cpu.awork"))
 
 
 def _n_chunks_fb(offsets):
