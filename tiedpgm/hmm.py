@@ -672,7 +672,7 @@ class BaseHMM(BaseEstimator):
         return K >= SPARSE_MIN_STATES and (
             np.count_nonzero(self._transmat) <= SPARSE_MAX_DENSITY * K * K)
 
-    def _sparse_kernels(self, kernels):
+    def _sparse_kernels(self):
         backend = getattr(self, "backend_", None) or resolve_backend(self.backend)
         if backend == "numba":
             from .kernels import sparse_numba as sk
@@ -685,7 +685,7 @@ class BaseHMM(BaseEstimator):
         ``checked`` is the id of the matrix this form was last checked against, given
         when no code that could edit it has run since (within ``fit``, between its E-step
         and M-step); each call leaves that id in ``_sparse_checked``."""
-        sk = self._sparse_kernels(None)
+        sk = self._sparse_kernels()
         A = self._transmat
         cache = self.__dict__.get("_sparse_cache")
         # identity and content, as transmat_ can be edited in place through the getter;
@@ -723,7 +723,7 @@ class BaseHMM(BaseEstimator):
         A = self._transmat
         if self.__dict__.get("_transmat_lent") == id(A):
             A = np.zeros((K, K))
-        vals = self._sparse_kernels(None).transition_mstep(
+        vals = self._sparse_kernels().transition_mstep(
             trans, prior, sp, self.__dict__["_sparse_cache"][2], A)
         self._transmat = A
         if np.all(vals > 0):     # the same support: only the values change
@@ -732,7 +732,7 @@ class BaseHMM(BaseEstimator):
     def _run_fb(self, kernels, lfp, offsets):
         lsp = safe_log(self._startprob)
         if self._use_sparse():
-            sk = self._sparse_kernels(kernels)
+            sk = self._sparse_kernels()
             return sk.forward_backward(lsp, self._sparse_transmat(), lfp, offsets)
         return kernels.forward_backward(lsp, safe_log(self._transmat), lfp, offsets,
                                         **self._kernel_options(kernels))
@@ -740,7 +740,7 @@ class BaseHMM(BaseEstimator):
     def _run_score(self, kernels, lfp, offsets):
         lsp = safe_log(self._startprob)
         if self._use_sparse():
-            return self._sparse_kernels(kernels).score(lsp, self._sparse_transmat(), lfp,
+            return self._sparse_kernels().score(lsp, self._sparse_transmat(), lfp,
                                                        offsets)
         return kernels.score(lsp, safe_log(self._transmat), lfp, offsets,
                              **self._kernel_options(kernels))
@@ -748,7 +748,7 @@ class BaseHMM(BaseEstimator):
     def _run_viterbi(self, kernels, lfp, offsets):
         lsp = safe_log(self._startprob)
         if self._use_sparse():
-            return self._sparse_kernels(kernels).viterbi(lsp, self._sparse_transmat(), lfp,
+            return self._sparse_kernels().viterbi(lsp, self._sparse_transmat(), lfp,
                                                          offsets)
         return kernels.viterbi(lsp, safe_log(self._transmat), lfp, offsets,
                                **self._kernel_options(kernels))
@@ -775,7 +775,7 @@ class BaseHMM(BaseEstimator):
             return None
         if self._use_sparse():
             # numba's sparse kernels have it for banded matrices only (None otherwise)
-            sk = self._sparse_kernels(kernels)
+            sk = self._sparse_kernels()
             if not hasattr(sk, "forward_backward_stats"):
                 return None
             res = sk.forward_backward_stats(safe_log(self._startprob),
