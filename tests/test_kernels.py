@@ -381,7 +381,9 @@ def _check_categorical_stats(log_pi, log_A, log_table, offsets, sym):
 STATS_LENGTHS = [[7], [1, 2, 3], [0, 5, 1, 12, 2, 9, 4, 33, 6, 2, 17, 0, 8, 3, 25, 1, 40]]
 
 
-# K=13: the lane kernel's vector-matrix product by blocks of four rows and its remainder
+# K=13: the lane kernel's blocks of eight and four outputs of the vector-matrix product,
+# its 4 x 4 tiles of expected transitions and its counts eight states at a time, each
+# with its remainder
 @pytest.mark.parametrize("K", [1, 3, 8, 13, 16, 33])
 @pytest.mark.parametrize("lengths", STATS_LENGTHS)
 @pytest.mark.parametrize("zeros", [False, True])
@@ -492,3 +494,26 @@ def test_log_space_fallback_of_a_sparse_left_right_chain():
     np.testing.assert_allclose(res["log_prob"], r_lp, rtol=1e-10)
     np.testing.assert_allclose(res["xi_sum"], r_xi, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(res["sum_x"][:, 0], r_post.T @ X, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("K", [8, 16, 24])
+def test_add_transposed8(K):
+    """The lane kernel's counts sink adds eight rows of (K, 8), transposed, to one row of
+    each of eight planes: every element once, nothing else touched."""
+    from numba import njit
+    from tiedpgm.kernels._llvm import add_transposed8
+
+    @njit
+    def add(src, k0, dst, rows):
+        add_transposed8(src, k0, dst, rows)
+
+    rng = np.random.default_rng(K)
+    src = rng.random((K, 8))
+    dst = rng.random((8, 5, K))
+    rows = rng.integers(0, 5, 8)
+    for k0 in range(0, K, 8):
+        want = dst.copy()
+        for lane in range(8):
+            want[lane, rows[lane], k0:k0 + 8] += src[k0:k0 + 8, lane]
+        add(src, k0, dst, rows)
+        np.testing.assert_array_equal(dst, want)

@@ -25,22 +25,24 @@ For K <= ``_SOA_MAX_K`` it runs :func:`_scaled_fb_soa`: the batch of ``_BATCH``
 sequences is laid out as structure of arrays (alpha and frames (T, K, _BATCH)), so the
 per-step arithmetic (products, scale factors, normalisation, emission statistics)
 runs across sequences in vector lanes; every sequence keeps its own order of
-operations, so the results are those of :func:`_scaled_fb_batch` up to fused
-multiply-adds: the lane kernels are compiled with ``fastmath={'contract'}`` (a product
-and the sum it feeds may round once instead of twice; nothing is reassociated, no other
-fast-math licence). Its loops over lanes are written out (loads, then stores) because
-numba cannot tell LLVM that arrays do not alias, and it is compiled with the SLP
+operations, so the results do not depend on which sequences share a batch, and they
+are those of :func:`_scaled_fb_batch` up to rounding: the lane kernels are compiled with
+``fastmath={'contract'}`` (a product and the sum it feeds may round once instead of
+twice; nothing is reassociated, no other fast-math licence), and the lanes' vector-matrix
+product sums each output in one chain over the states, where :func:`_vecmat` sums
+pairs of products first. Its loops over lanes are written out (loads, then stores)
+because numba cannot tell LLVM that arrays do not alias, and it is compiled with the SLP
 vectoriser on (:func:`_slp_vectorize`) and, where the CPU has AVX-512, for 512-bit
-vectors (:func:`tiedpgm.kernels._llvm.wide_vectors`: the 8 lanes are one register). The expected transitions are summed inside the
-lane kernel, per lane, as a rank-one update of a (K, K, _BATCH) accumulator at the end
-of each backward step (no per-lane transposes and no BLAS call per sequence, which
-together cost ~35% of a K=16 E-step); this update takes two steps per pass over its
-accumulator and two rows per pass over the frames, and the diagonal-Gaussian
-statistics four steps per pass over theirs (fewer loads and stores). A categorical
-table is flushed (entries below ``_FLUSH`` to 0, as every other frame source is per
-step) once per call instead of per step, and while ``R**2 K`` is small it is also kept
-by pairs of symbols (``ptab``) so a step gathers two lanes' frames per 16-byte load.
-These change where values are read from, not any value or order of operations.
+vectors (:func:`tiedpgm.kernels._llvm.wide_vectors`: the 8 lanes are one register).
+The expected transitions are summed inside the lane kernel, per lane, into a (K, K,
+_BATCH) accumulator, 16 backward steps per pass in 4 x 4 tiles held in registers (no
+per-lane transposes and no BLAS call per sequence, which together cost ~35% of a K=16
+E-step); the diagonal-Gaussian statistics take four steps per pass over theirs (fewer
+loads and stores). The categorical frames and counts move eight states of eight lanes
+at a time through registers, transposed there (:mod:`tiedpgm.kernels._llvm`), where
+element by element they cost a seventh of an E-step. A categorical table is flushed
+(entries below ``_FLUSH`` to 0, as every other frame source is per step) once per call
+instead of per step.
 The written-out lanes are generated: this module is made from tools/numba_cpu.py.in
 (which holds each per-lane statement once; edit that, not this file).
 
@@ -88,7 +90,7 @@ import numpy as np
 from numba.core import config as numba_config
 from numba import get_num_threads, get_thread_id, njit, prange, set_parallel_chunksize
 
-from ._llvm import wide_vectors
+from ._llvm import add_transposed8, gather_transposed8, wide_vectors
 from ._scratch import kept_empty
 
 # a scale factor below this is treated as underflow and the sequence is redone in log space
@@ -867,32 +869,28 @@ _BATCH = 8
 #: states; above it the per-sequence rows of :func:`_scaled_fb_batch` are faster (K=128:
 #: 1.6x) since the K x K products already vectorise over states
 _SOA_MAX_K = 32
-#: largest R * R * K of the pair table of a categorical source (see _scaled_fb_soa;
-#: 16 bytes an entry: 256 KiB)
-_PAIR_TABLE_MAX = 16384
+#: backward steps whose expected transitions are summed in one pass (see _xi_steps)
+_XI_STEPS = 16
 
 
 @njit(cache=True, fastmath=_CONTRACT)
 def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gslots,
                    starts, lens, fS, aS, xacc, guard, log_prob, ok, sink, sym, X,
-                   cnt, sw, sx, sxx, start, bufc, ptab, xS):
+                   cnt, sw, sx, sxx, start, bufc, xS):
     """:func:`_scaled_fb_batch` with the batch laid out as structure of arrays.
 
     Lane ``b`` (of ``_BATCH``) holds one sequence; ``fS``/``aS`` are (T_max, K, _BATCH),
     so every per-step loop (vector-matrix products, scale factors, exp row,
     normalisation, statistics) runs innermost over the lanes with unit stride and
-    vectorises without reordering any one sequence's arithmetic: each lane does the
-    operations of :func:`_scaled_fb_seq` in the same order, except that a product
-    followed by a sum may be one fused multiply-add (``fastmath={'contract'}``, one
-    rounding instead of two; nothing is reassociated). Lanes whose sequence has not started its backward pass
-    yet, has ended, has failed (``ok`` False) or is empty run on benign values (frame
-    row of ones, alpha 1/K, beta ones) whose results are discarded.
+    vectorises; each lane does the operations of :func:`_scaled_fb_seq`, except that a
+    product followed by a sum may be one fused multiply-add (``fastmath={'contract'}``,
+    one rounding instead of two) and the vector-matrix products sum each output in one
+    chain (see the module docstring). Lanes whose sequence has not started its backward
+    pass yet, has ended, has failed (``ok`` False) or is empty run on benign values
+    (frame row of ones, alpha 1/K, beta ones) whose results are discarded.
 
-    A table source (``fmode`` _FRAMES_TABLE) comes as ``etab`` (K, R), the exponentiated
-    table transposed (:func:`_scaled_fb_batch` takes it as (R, K)). ``ptab`` (R * R, K, 2),
-    if not empty, holds the same entries by pairs of rows, ``ptab[r * R + s, k] =
-    (etab[k, r], etab[k, s])``: a step reads the frames of lanes 2m and 2m + 1 as one
-    16-byte load per state instead of two scalar loads and an insert.
+    A table source (``fmode`` _FRAMES_TABLE) comes as ``etab`` (R, K), the exponentiated
+    table, flushed (see :func:`_fb_chunk_soa`).
 
     Accumulators: ``cnt`` (_BATCH, n_sym + 1, K) (row ``n_sym`` takes the rows of lanes
     that are not live and of symbols out of range, and is discarded), ``sw`` (K, _BATCH), ``sx``/``sxx``
@@ -901,9 +899,9 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
     (zeros for lanes not active) in the forward pass, for the backward pass's
     statistics (copying them into the lanes a second time cost ~5% of a K=8 E-step).
     ``bufc`` (K, K) receives sum_t outer(alpha_t / g_t, w_{t+1}) of every good lane, in
-    lane order; the sum is kept per lane in ``xacc`` (K, K, _BATCH) as each backward step
-    ends (a rank-one update across the lanes: no per-lane transposes, no BLAS call per
-    sequence).
+    lane order; the sum is kept per lane in ``xacc`` (K, K, _BATCH), ``_XI_STEPS``
+    backward steps at a time (:func:`_xi_steps`; the rows alpha_t / g_t wait in ``xa``,
+    the rows w_{t+1} in ``fS``).
     """
     wide_vectors()
     L = _BATCH
@@ -927,8 +925,8 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
     start[:] = 0.0
     xacc[:] = 0.0
     cmask = np.zeros(L)
-    pmask = np.zeros(L)
-    pend = False
+    xa = np.empty((_XI_STEPS, K, L))
+    n_xa = 0
     rsel = np.zeros(L, dtype=np.int64)
     gbuf = np.zeros((4, K, L))
     ng = 0
@@ -1001,55 +999,39 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                         act[b] = False
                         continue
                     rsel[b] = fr
-            if ptab.shape[0] > 0:
-                R = etab.shape[1]
-                p01 = rsel[0] * R + rsel[1]
-                p23 = rsel[2] * R + rsel[3]
-                p45 = rsel[4] * R + rsel[5]
-                p67 = rsel[6] * R + rsel[7]
-                for k in range(K):
-                    v0 = ptab[p01, k, 0]
-                    v1 = ptab[p01, k, 1]
-                    v2 = ptab[p23, k, 0]
-                    v3 = ptab[p23, k, 1]
-                    v4 = ptab[p45, k, 0]
-                    v5 = ptab[p45, k, 1]
-                    v6 = ptab[p67, k, 0]
-                    v7 = ptab[p67, k, 1]
-                    fS[t, k, 0] = v0
-                    fS[t, k, 1] = v1
-                    fS[t, k, 2] = v2
-                    fS[t, k, 3] = v3
-                    fS[t, k, 4] = v4
-                    fS[t, k, 5] = v5
-                    fS[t, k, 6] = v6
-                    fS[t, k, 7] = v7
-            elif etab.shape[1] > 0:
-                r0 = rsel[0]
-                r1 = rsel[1]
-                r2 = rsel[2]
-                r3 = rsel[3]
-                r4 = rsel[4]
-                r5 = rsel[5]
-                r6 = rsel[6]
-                r7 = rsel[7]
-                for k in range(K):
-                    v0 = etab[k, r0]
-                    v1 = etab[k, r1]
-                    v2 = etab[k, r2]
-                    v3 = etab[k, r3]
-                    v4 = etab[k, r4]
-                    v5 = etab[k, r5]
-                    v6 = etab[k, r6]
-                    v7 = etab[k, r7]
-                    fS[t, k, 0] = v0
-                    fS[t, k, 1] = v1
-                    fS[t, k, 2] = v2
-                    fS[t, k, 3] = v3
-                    fS[t, k, 4] = v4
-                    fS[t, k, 5] = v5
-                    fS[t, k, 6] = v6
-                    fS[t, k, 7] = v7
+            # eight states at a time: the lanes' rows of the table transposed in
+            # registers (see gather_transposed8; the lanes are one register), the rest
+            # with the lanes written out
+            k = 0 if etab.shape[0] > 0 else K
+            while k + 8 <= K:
+                gather_transposed8(etab, rsel, fS, t, k)
+                k += 8
+            r0 = rsel[0]
+            r1 = rsel[1]
+            r2 = rsel[2]
+            r3 = rsel[3]
+            r4 = rsel[4]
+            r5 = rsel[5]
+            r6 = rsel[6]
+            r7 = rsel[7]
+            while k < K:
+                v0 = etab[r0, k]
+                v1 = etab[r1, k]
+                v2 = etab[r2, k]
+                v3 = etab[r3, k]
+                v4 = etab[r4, k]
+                v5 = etab[r5, k]
+                v6 = etab[r6, k]
+                v7 = etab[r7, k]
+                fS[t, k, 0] = v0
+                fS[t, k, 1] = v1
+                fS[t, k, 2] = v2
+                fS[t, k, 3] = v3
+                fS[t, k, 4] = v4
+                fS[t, k, 5] = v5
+                fS[t, k, 6] = v6
+                fS[t, k, 7] = v7
+                k += 1
         else:
             if fmode == _FRAMES_DIAG:
                 # per group, the sum over features in registers (f ascending, as in
@@ -1468,7 +1450,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 for b in range(L):
                     nb[k, b] = pk
         else:
-            _vecmat_soa(aS, t - 1, AT, nb)
+            _vecmat_soa(aS, t - 1, A, nb)
         # ---- scale factors (the four partial sums of _dot4)
         _dot4_soa(nb, fS, t, cc)
         for b in range(L):
@@ -1575,7 +1557,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             fS[t + 1, k, 5] = v5 if a5 > 0.0 and v5 >= flush else 0.0
             fS[t + 1, k, 6] = v6 if a6 > 0.0 and v6 >= flush else 0.0
             fS[t + 1, k, 7] = v7 if a7 > 0.0 and v7 >= flush else 0.0
-        _vecmat_soa(fS, t + 1, A, nb)
+        _vecmat_soa(fS, t + 1, AT, nb)
         _dot4_soa(nb, aS, t, cc)
         for b in range(L):
             live[b] = act[b]
@@ -1583,7 +1565,11 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 ok[b] = False
                 live[b] = False
             inv[b] = cc[b] if live[b] else 1.0
-        # the divisions with the lanes written out (vector divides)
+            cmask[b] = 1.0 if live[b] else 0.0
+        # the divisions with the lanes written out (vector divides); alpha_t / g_t goes to
+        # the expected-transition rows ``xa`` (times 0 for lanes not live: they add zero;
+        # a lane that fails later in this step is dropped at the end, so what it adds goes
+        # nowhere)
         i0 = 1.0 / inv[0]
         i1 = 1.0 / inv[1]
         i2 = 1.0 / inv[2]
@@ -1592,6 +1578,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         i5 = 1.0 / inv[5]
         i6 = 1.0 / inv[6]
         i7 = 1.0 / inv[7]
+        c0 = cmask[0]
+        c1 = cmask[1]
+        c2 = cmask[2]
+        c3 = cmask[3]
+        c4 = cmask[4]
+        c5 = cmask[5]
+        c6 = cmask[6]
+        c7 = cmask[7]
         x0 = -np.inf
         x1 = -np.inf
         x2 = -np.inf
@@ -1657,14 +1651,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             gam[k, 5] = g5 if g5 >= flush else 0.0
             gam[k, 6] = g6 if g6 >= flush else 0.0
             gam[k, 7] = g7 if g7 >= flush else 0.0
-            aS[t, k, 0] = a0 * i0
-            aS[t, k, 1] = a1 * i1
-            aS[t, k, 2] = a2 * i2
-            aS[t, k, 3] = a3 * i3
-            aS[t, k, 4] = a4 * i4
-            aS[t, k, 5] = a5 * i5
-            aS[t, k, 6] = a6 * i6
-            aS[t, k, 7] = a7 * i7
+            xa[n_xa, k, 0] = (a0 * i0) * c0
+            xa[n_xa, k, 1] = (a1 * i1) * c1
+            xa[n_xa, k, 2] = (a2 * i2) * c2
+            xa[n_xa, k, 3] = (a3 * i3) * c3
+            xa[n_xa, k, 4] = (a4 * i4) * c4
+            xa[n_xa, k, 5] = (a5 * i5) * c5
+            xa[n_xa, k, 6] = (a6 * i6) * c6
+            xa[n_xa, k, 7] = (a7 * i7) * c7
         mrow[0] = x0
         mrow[1] = x1
         mrow[2] = x2
@@ -1681,24 +1675,17 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 for k in range(K):
                     beta[k, b] = 1.0
                     gam[k, b] = 0.0
-        # expected transitions: xacc[i, j, b] += (alpha_t(i) / g_t) w_{t+1}(j) for the
-        # live lanes (the others add zero; a lane that failed is dropped at the end, so a
-        # NaN it may hold goes nowhere), two steps per pass over xacc (half the loads and
-        # stores); a step waits in ``pmask`` for the next one
-        for b in range(L):
-            cmask[b] = 1.0 if live[b] else 0.0
-        if pend:
-            _xi_two_steps(xacc, aS, fS, t, cmask, pmask)
-            pend = False
-        elif t == 0:
-            _xi_one_step(xacc, aS, fS, t, cmask)
-        else:
-            for b in range(L):
-                pmask[b] = cmask[b]
-            pend = True
+        # expected transitions: xacc[i, j, b] += xa[., i, b] w_{t+1}(j), _XI_STEPS steps
+        # at a time (see _xi_steps)
+        n_xa += 1
+        if n_xa == _XI_STEPS or t == 0:
+            _xi_steps(xacc, xa, fS, t + n_xa - 1, n_xa)
+            n_xa = 0
         if sink == _SINK_COUNTS:
-            # cnt[b, sym, k] += gam[k, b]; lanes written out (one load of each gam row),
-            # lanes without a row to add go to the spare row n_sym
+            # cnt[b, sym, k] += gam[k, b], eight states at a time transposed in registers
+            # (see add_transposed8; the lanes are one register: _BATCH is 8), the rest
+            # with the lanes written out; lanes without a row to add go to the spare row
+            # n_sym
             n_sym = cnt.shape[1] - 1
             for b in range(L):
                 rsel[b] = n_sym
@@ -1706,6 +1693,10 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                     sy = sym[starts[b] + t]
                     if sy >= 0 and sy < n_sym:
                         rsel[b] = sy
+            k = 0
+            while k + 8 <= K:
+                add_transposed8(gam, k, cnt, rsel)
+                k += 8
             q0 = rsel[0]
             q1 = rsel[1]
             q2 = rsel[2]
@@ -1714,7 +1705,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             q5 = rsel[5]
             q6 = rsel[6]
             q7 = rsel[7]
-            for k in range(K):
+            while k < K:
                 g0 = gam[k, 0]
                 g1 = gam[k, 1]
                 g2 = gam[k, 2]
@@ -1731,6 +1722,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 cnt[5, q5, k] += g5
                 cnt[6, q6, k] += g6
                 cnt[7, q7, k] += g7
+                k += 1
         elif sink == _SINK_DIAG:
             # (lanes not live have gam = 0: their rows of xS add nothing)
             # the sums of x and x**2 take four steps per pass over sx/sxx (gbuf[i]
@@ -1995,134 +1987,489 @@ def _diag_four_steps(sx, sxx, xS, t, gbuf):
 
 
 @njit(cache=True, inline="always", fastmath=_CONTRACT)
-def _xi_one_step(xacc, aS, fS, t, m):
-    """``xacc[i, j, b] += aS[t, i, b] m[b] fS[t + 1, j, b]`` (lanes written out)."""
+def _xi_steps(xacc, xa, fS, hi, n):
+    """``xacc[i, j, b] += xa[s, i, b] fS[hi - s + 1, j, b]`` for ``s = 0 .. n - 1`` in that
+    order (backward steps ``hi, hi - 1, ...``), lanes written out. Tiles of 4 x 4 entries
+    stay in registers over the ``n`` steps: 8 loads per 16 multiply-adds, where one step
+    at a time loaded and stored ``xacc`` for each multiply-add."""
     K = xacc.shape[0]
-    m0 = m[0]
-    m1 = m[1]
-    m2 = m[2]
-    m3 = m[3]
-    m4 = m[4]
-    m5 = m[5]
-    m6 = m[6]
-    m7 = m[7]
-    for i in range(K):
-        a0 = aS[t, i, 0] * m0
-        a1 = aS[t, i, 1] * m1
-        a2 = aS[t, i, 2] * m2
-        a3 = aS[t, i, 3] * m3
-        a4 = aS[t, i, 4] * m4
-        a5 = aS[t, i, 5] * m5
-        a6 = aS[t, i, 6] * m6
-        a7 = aS[t, i, 7] * m7
-        for j in range(K):
-            u0 = xacc[i, j, 0] + a0 * fS[t + 1, j, 0]
-            u1 = xacc[i, j, 1] + a1 * fS[t + 1, j, 1]
-            u2 = xacc[i, j, 2] + a2 * fS[t + 1, j, 2]
-            u3 = xacc[i, j, 3] + a3 * fS[t + 1, j, 3]
-            u4 = xacc[i, j, 4] + a4 * fS[t + 1, j, 4]
-            u5 = xacc[i, j, 5] + a5 * fS[t + 1, j, 5]
-            u6 = xacc[i, j, 6] + a6 * fS[t + 1, j, 6]
-            u7 = xacc[i, j, 7] + a7 * fS[t + 1, j, 7]
-            xacc[i, j, 0] = u0
-            xacc[i, j, 1] = u1
-            xacc[i, j, 2] = u2
-            xacc[i, j, 3] = u3
-            xacc[i, j, 4] = u4
-            xacc[i, j, 5] = u5
-            xacc[i, j, 6] = u6
-            xacc[i, j, 7] = u7
-
-
-@njit(cache=True, inline="always", fastmath=_CONTRACT)
-def _xi_two_steps(xacc, aS, fS, t, m, pm):
-    """:func:`_xi_one_step` for step ``t + 1`` (mask ``pm``), then step ``t`` (mask ``m``),
-    in one pass over ``xacc``; rows ``i`` and ``i + 1`` share each load of the
-    ``fS`` rows (each element keeps its order: ``(xacc + c f_{t+2}) + a f_{t+1}``)."""
-    K = xacc.shape[0]
-    m0 = m[0]
-    m1 = m[1]
-    m2 = m[2]
-    m3 = m[3]
-    m4 = m[4]
-    m5 = m[5]
-    m6 = m[6]
-    m7 = m[7]
-    p0 = pm[0]
-    p1 = pm[1]
-    p2 = pm[2]
-    p3 = pm[3]
-    p4 = pm[4]
-    p5 = pm[5]
-    p6 = pm[6]
-    p7 = pm[7]
     i = 0
-    while i + 2 <= K:
-        a0 = aS[t, i, 0] * m0
-        a1 = aS[t, i, 1] * m1
-        a2 = aS[t, i, 2] * m2
-        a3 = aS[t, i, 3] * m3
-        a4 = aS[t, i, 4] * m4
-        a5 = aS[t, i, 5] * m5
-        a6 = aS[t, i, 6] * m6
-        a7 = aS[t, i, 7] * m7
-        c0 = aS[t + 1, i, 0] * p0
-        c1 = aS[t + 1, i, 1] * p1
-        c2 = aS[t + 1, i, 2] * p2
-        c3 = aS[t + 1, i, 3] * p3
-        c4 = aS[t + 1, i, 4] * p4
-        c5 = aS[t + 1, i, 5] * p5
-        c6 = aS[t + 1, i, 6] * p6
-        c7 = aS[t + 1, i, 7] * p7
-        aq0 = aS[t, i + 1, 0] * m0
-        aq1 = aS[t, i + 1, 1] * m1
-        aq2 = aS[t, i + 1, 2] * m2
-        aq3 = aS[t, i + 1, 3] * m3
-        aq4 = aS[t, i + 1, 4] * m4
-        aq5 = aS[t, i + 1, 5] * m5
-        aq6 = aS[t, i + 1, 6] * m6
-        aq7 = aS[t, i + 1, 7] * m7
-        cq0 = aS[t + 1, i + 1, 0] * p0
-        cq1 = aS[t + 1, i + 1, 1] * p1
-        cq2 = aS[t + 1, i + 1, 2] * p2
-        cq3 = aS[t + 1, i + 1, 3] * p3
-        cq4 = aS[t + 1, i + 1, 4] * p4
-        cq5 = aS[t + 1, i + 1, 5] * p5
-        cq6 = aS[t + 1, i + 1, 6] * p6
-        cq7 = aS[t + 1, i + 1, 7] * p7
-        for j in range(K):
-            f0 = fS[t + 2, j, 0]
-            f1 = fS[t + 2, j, 1]
-            f2 = fS[t + 2, j, 2]
-            f3 = fS[t + 2, j, 3]
-            f4 = fS[t + 2, j, 4]
-            f5 = fS[t + 2, j, 5]
-            f6 = fS[t + 2, j, 6]
-            f7 = fS[t + 2, j, 7]
-            g0 = fS[t + 1, j, 0]
-            g1 = fS[t + 1, j, 1]
-            g2 = fS[t + 1, j, 2]
-            g3 = fS[t + 1, j, 3]
-            g4 = fS[t + 1, j, 4]
-            g5 = fS[t + 1, j, 5]
-            g6 = fS[t + 1, j, 6]
-            g7 = fS[t + 1, j, 7]
-            u0 = (xacc[i, j, 0] + c0 * f0) + a0 * g0
-            u1 = (xacc[i, j, 1] + c1 * f1) + a1 * g1
-            u2 = (xacc[i, j, 2] + c2 * f2) + a2 * g2
-            u3 = (xacc[i, j, 3] + c3 * f3) + a3 * g3
-            u4 = (xacc[i, j, 4] + c4 * f4) + a4 * g4
-            u5 = (xacc[i, j, 5] + c5 * f5) + a5 * g5
-            u6 = (xacc[i, j, 6] + c6 * f6) + a6 * g6
-            u7 = (xacc[i, j, 7] + c7 * f7) + a7 * g7
-            v0 = (xacc[i + 1, j, 0] + cq0 * f0) + aq0 * g0
-            v1 = (xacc[i + 1, j, 1] + cq1 * f1) + aq1 * g1
-            v2 = (xacc[i + 1, j, 2] + cq2 * f2) + aq2 * g2
-            v3 = (xacc[i + 1, j, 3] + cq3 * f3) + aq3 * g3
-            v4 = (xacc[i + 1, j, 4] + cq4 * f4) + aq4 * g4
-            v5 = (xacc[i + 1, j, 5] + cq5 * f5) + aq5 * g5
-            v6 = (xacc[i + 1, j, 6] + cq6 * f6) + aq6 * g6
-            v7 = (xacc[i + 1, j, 7] + cq7 * f7) + aq7 * g7
+    while i + 4 <= K:
+        j = 0
+        while j + 4 <= K:
+            u00_0 = xacc[i, j, 0]
+            u00_1 = xacc[i, j, 1]
+            u00_2 = xacc[i, j, 2]
+            u00_3 = xacc[i, j, 3]
+            u00_4 = xacc[i, j, 4]
+            u00_5 = xacc[i, j, 5]
+            u00_6 = xacc[i, j, 6]
+            u00_7 = xacc[i, j, 7]
+            u01_0 = xacc[i, j + 1, 0]
+            u01_1 = xacc[i, j + 1, 1]
+            u01_2 = xacc[i, j + 1, 2]
+            u01_3 = xacc[i, j + 1, 3]
+            u01_4 = xacc[i, j + 1, 4]
+            u01_5 = xacc[i, j + 1, 5]
+            u01_6 = xacc[i, j + 1, 6]
+            u01_7 = xacc[i, j + 1, 7]
+            u02_0 = xacc[i, j + 2, 0]
+            u02_1 = xacc[i, j + 2, 1]
+            u02_2 = xacc[i, j + 2, 2]
+            u02_3 = xacc[i, j + 2, 3]
+            u02_4 = xacc[i, j + 2, 4]
+            u02_5 = xacc[i, j + 2, 5]
+            u02_6 = xacc[i, j + 2, 6]
+            u02_7 = xacc[i, j + 2, 7]
+            u03_0 = xacc[i, j + 3, 0]
+            u03_1 = xacc[i, j + 3, 1]
+            u03_2 = xacc[i, j + 3, 2]
+            u03_3 = xacc[i, j + 3, 3]
+            u03_4 = xacc[i, j + 3, 4]
+            u03_5 = xacc[i, j + 3, 5]
+            u03_6 = xacc[i, j + 3, 6]
+            u03_7 = xacc[i, j + 3, 7]
+            u10_0 = xacc[i + 1, j, 0]
+            u10_1 = xacc[i + 1, j, 1]
+            u10_2 = xacc[i + 1, j, 2]
+            u10_3 = xacc[i + 1, j, 3]
+            u10_4 = xacc[i + 1, j, 4]
+            u10_5 = xacc[i + 1, j, 5]
+            u10_6 = xacc[i + 1, j, 6]
+            u10_7 = xacc[i + 1, j, 7]
+            u11_0 = xacc[i + 1, j + 1, 0]
+            u11_1 = xacc[i + 1, j + 1, 1]
+            u11_2 = xacc[i + 1, j + 1, 2]
+            u11_3 = xacc[i + 1, j + 1, 3]
+            u11_4 = xacc[i + 1, j + 1, 4]
+            u11_5 = xacc[i + 1, j + 1, 5]
+            u11_6 = xacc[i + 1, j + 1, 6]
+            u11_7 = xacc[i + 1, j + 1, 7]
+            u12_0 = xacc[i + 1, j + 2, 0]
+            u12_1 = xacc[i + 1, j + 2, 1]
+            u12_2 = xacc[i + 1, j + 2, 2]
+            u12_3 = xacc[i + 1, j + 2, 3]
+            u12_4 = xacc[i + 1, j + 2, 4]
+            u12_5 = xacc[i + 1, j + 2, 5]
+            u12_6 = xacc[i + 1, j + 2, 6]
+            u12_7 = xacc[i + 1, j + 2, 7]
+            u13_0 = xacc[i + 1, j + 3, 0]
+            u13_1 = xacc[i + 1, j + 3, 1]
+            u13_2 = xacc[i + 1, j + 3, 2]
+            u13_3 = xacc[i + 1, j + 3, 3]
+            u13_4 = xacc[i + 1, j + 3, 4]
+            u13_5 = xacc[i + 1, j + 3, 5]
+            u13_6 = xacc[i + 1, j + 3, 6]
+            u13_7 = xacc[i + 1, j + 3, 7]
+            u20_0 = xacc[i + 2, j, 0]
+            u20_1 = xacc[i + 2, j, 1]
+            u20_2 = xacc[i + 2, j, 2]
+            u20_3 = xacc[i + 2, j, 3]
+            u20_4 = xacc[i + 2, j, 4]
+            u20_5 = xacc[i + 2, j, 5]
+            u20_6 = xacc[i + 2, j, 6]
+            u20_7 = xacc[i + 2, j, 7]
+            u21_0 = xacc[i + 2, j + 1, 0]
+            u21_1 = xacc[i + 2, j + 1, 1]
+            u21_2 = xacc[i + 2, j + 1, 2]
+            u21_3 = xacc[i + 2, j + 1, 3]
+            u21_4 = xacc[i + 2, j + 1, 4]
+            u21_5 = xacc[i + 2, j + 1, 5]
+            u21_6 = xacc[i + 2, j + 1, 6]
+            u21_7 = xacc[i + 2, j + 1, 7]
+            u22_0 = xacc[i + 2, j + 2, 0]
+            u22_1 = xacc[i + 2, j + 2, 1]
+            u22_2 = xacc[i + 2, j + 2, 2]
+            u22_3 = xacc[i + 2, j + 2, 3]
+            u22_4 = xacc[i + 2, j + 2, 4]
+            u22_5 = xacc[i + 2, j + 2, 5]
+            u22_6 = xacc[i + 2, j + 2, 6]
+            u22_7 = xacc[i + 2, j + 2, 7]
+            u23_0 = xacc[i + 2, j + 3, 0]
+            u23_1 = xacc[i + 2, j + 3, 1]
+            u23_2 = xacc[i + 2, j + 3, 2]
+            u23_3 = xacc[i + 2, j + 3, 3]
+            u23_4 = xacc[i + 2, j + 3, 4]
+            u23_5 = xacc[i + 2, j + 3, 5]
+            u23_6 = xacc[i + 2, j + 3, 6]
+            u23_7 = xacc[i + 2, j + 3, 7]
+            u30_0 = xacc[i + 3, j, 0]
+            u30_1 = xacc[i + 3, j, 1]
+            u30_2 = xacc[i + 3, j, 2]
+            u30_3 = xacc[i + 3, j, 3]
+            u30_4 = xacc[i + 3, j, 4]
+            u30_5 = xacc[i + 3, j, 5]
+            u30_6 = xacc[i + 3, j, 6]
+            u30_7 = xacc[i + 3, j, 7]
+            u31_0 = xacc[i + 3, j + 1, 0]
+            u31_1 = xacc[i + 3, j + 1, 1]
+            u31_2 = xacc[i + 3, j + 1, 2]
+            u31_3 = xacc[i + 3, j + 1, 3]
+            u31_4 = xacc[i + 3, j + 1, 4]
+            u31_5 = xacc[i + 3, j + 1, 5]
+            u31_6 = xacc[i + 3, j + 1, 6]
+            u31_7 = xacc[i + 3, j + 1, 7]
+            u32_0 = xacc[i + 3, j + 2, 0]
+            u32_1 = xacc[i + 3, j + 2, 1]
+            u32_2 = xacc[i + 3, j + 2, 2]
+            u32_3 = xacc[i + 3, j + 2, 3]
+            u32_4 = xacc[i + 3, j + 2, 4]
+            u32_5 = xacc[i + 3, j + 2, 5]
+            u32_6 = xacc[i + 3, j + 2, 6]
+            u32_7 = xacc[i + 3, j + 2, 7]
+            u33_0 = xacc[i + 3, j + 3, 0]
+            u33_1 = xacc[i + 3, j + 3, 1]
+            u33_2 = xacc[i + 3, j + 3, 2]
+            u33_3 = xacc[i + 3, j + 3, 3]
+            u33_4 = xacc[i + 3, j + 3, 4]
+            u33_5 = xacc[i + 3, j + 3, 5]
+            u33_6 = xacc[i + 3, j + 3, 6]
+            u33_7 = xacc[i + 3, j + 3, 7]
+            for s in range(n):
+                r = hi - s + 1
+                a0_0 = xa[s, i, 0]
+                a0_1 = xa[s, i, 1]
+                a0_2 = xa[s, i, 2]
+                a0_3 = xa[s, i, 3]
+                a0_4 = xa[s, i, 4]
+                a0_5 = xa[s, i, 5]
+                a0_6 = xa[s, i, 6]
+                a0_7 = xa[s, i, 7]
+                a1_0 = xa[s, i + 1, 0]
+                a1_1 = xa[s, i + 1, 1]
+                a1_2 = xa[s, i + 1, 2]
+                a1_3 = xa[s, i + 1, 3]
+                a1_4 = xa[s, i + 1, 4]
+                a1_5 = xa[s, i + 1, 5]
+                a1_6 = xa[s, i + 1, 6]
+                a1_7 = xa[s, i + 1, 7]
+                a2_0 = xa[s, i + 2, 0]
+                a2_1 = xa[s, i + 2, 1]
+                a2_2 = xa[s, i + 2, 2]
+                a2_3 = xa[s, i + 2, 3]
+                a2_4 = xa[s, i + 2, 4]
+                a2_5 = xa[s, i + 2, 5]
+                a2_6 = xa[s, i + 2, 6]
+                a2_7 = xa[s, i + 2, 7]
+                a3_0 = xa[s, i + 3, 0]
+                a3_1 = xa[s, i + 3, 1]
+                a3_2 = xa[s, i + 3, 2]
+                a3_3 = xa[s, i + 3, 3]
+                a3_4 = xa[s, i + 3, 4]
+                a3_5 = xa[s, i + 3, 5]
+                a3_6 = xa[s, i + 3, 6]
+                a3_7 = xa[s, i + 3, 7]
+                f0_0 = fS[r, j, 0]
+                f0_1 = fS[r, j, 1]
+                f0_2 = fS[r, j, 2]
+                f0_3 = fS[r, j, 3]
+                f0_4 = fS[r, j, 4]
+                f0_5 = fS[r, j, 5]
+                f0_6 = fS[r, j, 6]
+                f0_7 = fS[r, j, 7]
+                f1_0 = fS[r, j + 1, 0]
+                f1_1 = fS[r, j + 1, 1]
+                f1_2 = fS[r, j + 1, 2]
+                f1_3 = fS[r, j + 1, 3]
+                f1_4 = fS[r, j + 1, 4]
+                f1_5 = fS[r, j + 1, 5]
+                f1_6 = fS[r, j + 1, 6]
+                f1_7 = fS[r, j + 1, 7]
+                f2_0 = fS[r, j + 2, 0]
+                f2_1 = fS[r, j + 2, 1]
+                f2_2 = fS[r, j + 2, 2]
+                f2_3 = fS[r, j + 2, 3]
+                f2_4 = fS[r, j + 2, 4]
+                f2_5 = fS[r, j + 2, 5]
+                f2_6 = fS[r, j + 2, 6]
+                f2_7 = fS[r, j + 2, 7]
+                f3_0 = fS[r, j + 3, 0]
+                f3_1 = fS[r, j + 3, 1]
+                f3_2 = fS[r, j + 3, 2]
+                f3_3 = fS[r, j + 3, 3]
+                f3_4 = fS[r, j + 3, 4]
+                f3_5 = fS[r, j + 3, 5]
+                f3_6 = fS[r, j + 3, 6]
+                f3_7 = fS[r, j + 3, 7]
+                u00_0 += a0_0 * f0_0
+                u00_1 += a0_1 * f0_1
+                u00_2 += a0_2 * f0_2
+                u00_3 += a0_3 * f0_3
+                u00_4 += a0_4 * f0_4
+                u00_5 += a0_5 * f0_5
+                u00_6 += a0_6 * f0_6
+                u00_7 += a0_7 * f0_7
+                u01_0 += a0_0 * f1_0
+                u01_1 += a0_1 * f1_1
+                u01_2 += a0_2 * f1_2
+                u01_3 += a0_3 * f1_3
+                u01_4 += a0_4 * f1_4
+                u01_5 += a0_5 * f1_5
+                u01_6 += a0_6 * f1_6
+                u01_7 += a0_7 * f1_7
+                u02_0 += a0_0 * f2_0
+                u02_1 += a0_1 * f2_1
+                u02_2 += a0_2 * f2_2
+                u02_3 += a0_3 * f2_3
+                u02_4 += a0_4 * f2_4
+                u02_5 += a0_5 * f2_5
+                u02_6 += a0_6 * f2_6
+                u02_7 += a0_7 * f2_7
+                u03_0 += a0_0 * f3_0
+                u03_1 += a0_1 * f3_1
+                u03_2 += a0_2 * f3_2
+                u03_3 += a0_3 * f3_3
+                u03_4 += a0_4 * f3_4
+                u03_5 += a0_5 * f3_5
+                u03_6 += a0_6 * f3_6
+                u03_7 += a0_7 * f3_7
+                u10_0 += a1_0 * f0_0
+                u10_1 += a1_1 * f0_1
+                u10_2 += a1_2 * f0_2
+                u10_3 += a1_3 * f0_3
+                u10_4 += a1_4 * f0_4
+                u10_5 += a1_5 * f0_5
+                u10_6 += a1_6 * f0_6
+                u10_7 += a1_7 * f0_7
+                u11_0 += a1_0 * f1_0
+                u11_1 += a1_1 * f1_1
+                u11_2 += a1_2 * f1_2
+                u11_3 += a1_3 * f1_3
+                u11_4 += a1_4 * f1_4
+                u11_5 += a1_5 * f1_5
+                u11_6 += a1_6 * f1_6
+                u11_7 += a1_7 * f1_7
+                u12_0 += a1_0 * f2_0
+                u12_1 += a1_1 * f2_1
+                u12_2 += a1_2 * f2_2
+                u12_3 += a1_3 * f2_3
+                u12_4 += a1_4 * f2_4
+                u12_5 += a1_5 * f2_5
+                u12_6 += a1_6 * f2_6
+                u12_7 += a1_7 * f2_7
+                u13_0 += a1_0 * f3_0
+                u13_1 += a1_1 * f3_1
+                u13_2 += a1_2 * f3_2
+                u13_3 += a1_3 * f3_3
+                u13_4 += a1_4 * f3_4
+                u13_5 += a1_5 * f3_5
+                u13_6 += a1_6 * f3_6
+                u13_7 += a1_7 * f3_7
+                u20_0 += a2_0 * f0_0
+                u20_1 += a2_1 * f0_1
+                u20_2 += a2_2 * f0_2
+                u20_3 += a2_3 * f0_3
+                u20_4 += a2_4 * f0_4
+                u20_5 += a2_5 * f0_5
+                u20_6 += a2_6 * f0_6
+                u20_7 += a2_7 * f0_7
+                u21_0 += a2_0 * f1_0
+                u21_1 += a2_1 * f1_1
+                u21_2 += a2_2 * f1_2
+                u21_3 += a2_3 * f1_3
+                u21_4 += a2_4 * f1_4
+                u21_5 += a2_5 * f1_5
+                u21_6 += a2_6 * f1_6
+                u21_7 += a2_7 * f1_7
+                u22_0 += a2_0 * f2_0
+                u22_1 += a2_1 * f2_1
+                u22_2 += a2_2 * f2_2
+                u22_3 += a2_3 * f2_3
+                u22_4 += a2_4 * f2_4
+                u22_5 += a2_5 * f2_5
+                u22_6 += a2_6 * f2_6
+                u22_7 += a2_7 * f2_7
+                u23_0 += a2_0 * f3_0
+                u23_1 += a2_1 * f3_1
+                u23_2 += a2_2 * f3_2
+                u23_3 += a2_3 * f3_3
+                u23_4 += a2_4 * f3_4
+                u23_5 += a2_5 * f3_5
+                u23_6 += a2_6 * f3_6
+                u23_7 += a2_7 * f3_7
+                u30_0 += a3_0 * f0_0
+                u30_1 += a3_1 * f0_1
+                u30_2 += a3_2 * f0_2
+                u30_3 += a3_3 * f0_3
+                u30_4 += a3_4 * f0_4
+                u30_5 += a3_5 * f0_5
+                u30_6 += a3_6 * f0_6
+                u30_7 += a3_7 * f0_7
+                u31_0 += a3_0 * f1_0
+                u31_1 += a3_1 * f1_1
+                u31_2 += a3_2 * f1_2
+                u31_3 += a3_3 * f1_3
+                u31_4 += a3_4 * f1_4
+                u31_5 += a3_5 * f1_5
+                u31_6 += a3_6 * f1_6
+                u31_7 += a3_7 * f1_7
+                u32_0 += a3_0 * f2_0
+                u32_1 += a3_1 * f2_1
+                u32_2 += a3_2 * f2_2
+                u32_3 += a3_3 * f2_3
+                u32_4 += a3_4 * f2_4
+                u32_5 += a3_5 * f2_5
+                u32_6 += a3_6 * f2_6
+                u32_7 += a3_7 * f2_7
+                u33_0 += a3_0 * f3_0
+                u33_1 += a3_1 * f3_1
+                u33_2 += a3_2 * f3_2
+                u33_3 += a3_3 * f3_3
+                u33_4 += a3_4 * f3_4
+                u33_5 += a3_5 * f3_5
+                u33_6 += a3_6 * f3_6
+                u33_7 += a3_7 * f3_7
+            xacc[i, j, 0] = u00_0
+            xacc[i, j, 1] = u00_1
+            xacc[i, j, 2] = u00_2
+            xacc[i, j, 3] = u00_3
+            xacc[i, j, 4] = u00_4
+            xacc[i, j, 5] = u00_5
+            xacc[i, j, 6] = u00_6
+            xacc[i, j, 7] = u00_7
+            xacc[i, j + 1, 0] = u01_0
+            xacc[i, j + 1, 1] = u01_1
+            xacc[i, j + 1, 2] = u01_2
+            xacc[i, j + 1, 3] = u01_3
+            xacc[i, j + 1, 4] = u01_4
+            xacc[i, j + 1, 5] = u01_5
+            xacc[i, j + 1, 6] = u01_6
+            xacc[i, j + 1, 7] = u01_7
+            xacc[i, j + 2, 0] = u02_0
+            xacc[i, j + 2, 1] = u02_1
+            xacc[i, j + 2, 2] = u02_2
+            xacc[i, j + 2, 3] = u02_3
+            xacc[i, j + 2, 4] = u02_4
+            xacc[i, j + 2, 5] = u02_5
+            xacc[i, j + 2, 6] = u02_6
+            xacc[i, j + 2, 7] = u02_7
+            xacc[i, j + 3, 0] = u03_0
+            xacc[i, j + 3, 1] = u03_1
+            xacc[i, j + 3, 2] = u03_2
+            xacc[i, j + 3, 3] = u03_3
+            xacc[i, j + 3, 4] = u03_4
+            xacc[i, j + 3, 5] = u03_5
+            xacc[i, j + 3, 6] = u03_6
+            xacc[i, j + 3, 7] = u03_7
+            xacc[i + 1, j, 0] = u10_0
+            xacc[i + 1, j, 1] = u10_1
+            xacc[i + 1, j, 2] = u10_2
+            xacc[i + 1, j, 3] = u10_3
+            xacc[i + 1, j, 4] = u10_4
+            xacc[i + 1, j, 5] = u10_5
+            xacc[i + 1, j, 6] = u10_6
+            xacc[i + 1, j, 7] = u10_7
+            xacc[i + 1, j + 1, 0] = u11_0
+            xacc[i + 1, j + 1, 1] = u11_1
+            xacc[i + 1, j + 1, 2] = u11_2
+            xacc[i + 1, j + 1, 3] = u11_3
+            xacc[i + 1, j + 1, 4] = u11_4
+            xacc[i + 1, j + 1, 5] = u11_5
+            xacc[i + 1, j + 1, 6] = u11_6
+            xacc[i + 1, j + 1, 7] = u11_7
+            xacc[i + 1, j + 2, 0] = u12_0
+            xacc[i + 1, j + 2, 1] = u12_1
+            xacc[i + 1, j + 2, 2] = u12_2
+            xacc[i + 1, j + 2, 3] = u12_3
+            xacc[i + 1, j + 2, 4] = u12_4
+            xacc[i + 1, j + 2, 5] = u12_5
+            xacc[i + 1, j + 2, 6] = u12_6
+            xacc[i + 1, j + 2, 7] = u12_7
+            xacc[i + 1, j + 3, 0] = u13_0
+            xacc[i + 1, j + 3, 1] = u13_1
+            xacc[i + 1, j + 3, 2] = u13_2
+            xacc[i + 1, j + 3, 3] = u13_3
+            xacc[i + 1, j + 3, 4] = u13_4
+            xacc[i + 1, j + 3, 5] = u13_5
+            xacc[i + 1, j + 3, 6] = u13_6
+            xacc[i + 1, j + 3, 7] = u13_7
+            xacc[i + 2, j, 0] = u20_0
+            xacc[i + 2, j, 1] = u20_1
+            xacc[i + 2, j, 2] = u20_2
+            xacc[i + 2, j, 3] = u20_3
+            xacc[i + 2, j, 4] = u20_4
+            xacc[i + 2, j, 5] = u20_5
+            xacc[i + 2, j, 6] = u20_6
+            xacc[i + 2, j, 7] = u20_7
+            xacc[i + 2, j + 1, 0] = u21_0
+            xacc[i + 2, j + 1, 1] = u21_1
+            xacc[i + 2, j + 1, 2] = u21_2
+            xacc[i + 2, j + 1, 3] = u21_3
+            xacc[i + 2, j + 1, 4] = u21_4
+            xacc[i + 2, j + 1, 5] = u21_5
+            xacc[i + 2, j + 1, 6] = u21_6
+            xacc[i + 2, j + 1, 7] = u21_7
+            xacc[i + 2, j + 2, 0] = u22_0
+            xacc[i + 2, j + 2, 1] = u22_1
+            xacc[i + 2, j + 2, 2] = u22_2
+            xacc[i + 2, j + 2, 3] = u22_3
+            xacc[i + 2, j + 2, 4] = u22_4
+            xacc[i + 2, j + 2, 5] = u22_5
+            xacc[i + 2, j + 2, 6] = u22_6
+            xacc[i + 2, j + 2, 7] = u22_7
+            xacc[i + 2, j + 3, 0] = u23_0
+            xacc[i + 2, j + 3, 1] = u23_1
+            xacc[i + 2, j + 3, 2] = u23_2
+            xacc[i + 2, j + 3, 3] = u23_3
+            xacc[i + 2, j + 3, 4] = u23_4
+            xacc[i + 2, j + 3, 5] = u23_5
+            xacc[i + 2, j + 3, 6] = u23_6
+            xacc[i + 2, j + 3, 7] = u23_7
+            xacc[i + 3, j, 0] = u30_0
+            xacc[i + 3, j, 1] = u30_1
+            xacc[i + 3, j, 2] = u30_2
+            xacc[i + 3, j, 3] = u30_3
+            xacc[i + 3, j, 4] = u30_4
+            xacc[i + 3, j, 5] = u30_5
+            xacc[i + 3, j, 6] = u30_6
+            xacc[i + 3, j, 7] = u30_7
+            xacc[i + 3, j + 1, 0] = u31_0
+            xacc[i + 3, j + 1, 1] = u31_1
+            xacc[i + 3, j + 1, 2] = u31_2
+            xacc[i + 3, j + 1, 3] = u31_3
+            xacc[i + 3, j + 1, 4] = u31_4
+            xacc[i + 3, j + 1, 5] = u31_5
+            xacc[i + 3, j + 1, 6] = u31_6
+            xacc[i + 3, j + 1, 7] = u31_7
+            xacc[i + 3, j + 2, 0] = u32_0
+            xacc[i + 3, j + 2, 1] = u32_1
+            xacc[i + 3, j + 2, 2] = u32_2
+            xacc[i + 3, j + 2, 3] = u32_3
+            xacc[i + 3, j + 2, 4] = u32_4
+            xacc[i + 3, j + 2, 5] = u32_5
+            xacc[i + 3, j + 2, 6] = u32_6
+            xacc[i + 3, j + 2, 7] = u32_7
+            xacc[i + 3, j + 3, 0] = u33_0
+            xacc[i + 3, j + 3, 1] = u33_1
+            xacc[i + 3, j + 3, 2] = u33_2
+            xacc[i + 3, j + 3, 3] = u33_3
+            xacc[i + 3, j + 3, 4] = u33_4
+            xacc[i + 3, j + 3, 5] = u33_5
+            xacc[i + 3, j + 3, 6] = u33_6
+            xacc[i + 3, j + 3, 7] = u33_7
+            j += 4
+        i += 4
+    # entries outside the 4 x 4 tiles (K not a multiple of 4), one at a time
+    for i in range(K):
+        j0 = K - K % 4 if i < K - K % 4 else 0
+        for j in range(j0, K):
+            u0 = xacc[i, j, 0]
+            u1 = xacc[i, j, 1]
+            u2 = xacc[i, j, 2]
+            u3 = xacc[i, j, 3]
+            u4 = xacc[i, j, 4]
+            u5 = xacc[i, j, 5]
+            u6 = xacc[i, j, 6]
+            u7 = xacc[i, j, 7]
+            for s in range(n):
+                u0 += xa[s, i, 0] * fS[hi - s + 1, j, 0]
+                u1 += xa[s, i, 1] * fS[hi - s + 1, j, 1]
+                u2 += xa[s, i, 2] * fS[hi - s + 1, j, 2]
+                u3 += xa[s, i, 3] * fS[hi - s + 1, j, 3]
+                u4 += xa[s, i, 4] * fS[hi - s + 1, j, 4]
+                u5 += xa[s, i, 5] * fS[hi - s + 1, j, 5]
+                u6 += xa[s, i, 6] * fS[hi - s + 1, j, 6]
+                u7 += xa[s, i, 7] * fS[hi - s + 1, j, 7]
             xacc[i, j, 0] = u0
             xacc[i, j, 1] = u1
             xacc[i, j, 2] = u2
@@ -2131,112 +2478,269 @@ def _xi_two_steps(xacc, aS, fS, t, m, pm):
             xacc[i, j, 5] = u5
             xacc[i, j, 6] = u6
             xacc[i, j, 7] = u7
-            xacc[i + 1, j, 0] = v0
-            xacc[i + 1, j, 1] = v1
-            xacc[i + 1, j, 2] = v2
-            xacc[i + 1, j, 3] = v3
-            xacc[i + 1, j, 4] = v4
-            xacc[i + 1, j, 5] = v5
-            xacc[i + 1, j, 6] = v6
-            xacc[i + 1, j, 7] = v7
-        i += 2
-    while i < K:
-        a0 = aS[t, i, 0] * m0
-        a1 = aS[t, i, 1] * m1
-        a2 = aS[t, i, 2] * m2
-        a3 = aS[t, i, 3] * m3
-        a4 = aS[t, i, 4] * m4
-        a5 = aS[t, i, 5] * m5
-        a6 = aS[t, i, 6] * m6
-        a7 = aS[t, i, 7] * m7
-        c0 = aS[t + 1, i, 0] * p0
-        c1 = aS[t + 1, i, 1] * p1
-        c2 = aS[t + 1, i, 2] * p2
-        c3 = aS[t + 1, i, 3] * p3
-        c4 = aS[t + 1, i, 4] * p4
-        c5 = aS[t + 1, i, 5] * p5
-        c6 = aS[t + 1, i, 6] * p6
-        c7 = aS[t + 1, i, 7] * p7
-        for j in range(K):
-            u0 = (xacc[i, j, 0] + c0 * fS[t + 2, j, 0]) + a0 * fS[t + 1, j, 0]
-            u1 = (xacc[i, j, 1] + c1 * fS[t + 2, j, 1]) + a1 * fS[t + 1, j, 1]
-            u2 = (xacc[i, j, 2] + c2 * fS[t + 2, j, 2]) + a2 * fS[t + 1, j, 2]
-            u3 = (xacc[i, j, 3] + c3 * fS[t + 2, j, 3]) + a3 * fS[t + 1, j, 3]
-            u4 = (xacc[i, j, 4] + c4 * fS[t + 2, j, 4]) + a4 * fS[t + 1, j, 4]
-            u5 = (xacc[i, j, 5] + c5 * fS[t + 2, j, 5]) + a5 * fS[t + 1, j, 5]
-            u6 = (xacc[i, j, 6] + c6 * fS[t + 2, j, 6]) + a6 * fS[t + 1, j, 6]
-            u7 = (xacc[i, j, 7] + c7 * fS[t + 2, j, 7]) + a7 * fS[t + 1, j, 7]
-            xacc[i, j, 0] = u0
-            xacc[i, j, 1] = u1
-            xacc[i, j, 2] = u2
-            xacc[i, j, 3] = u3
-            xacc[i, j, 4] = u4
-            xacc[i, j, 5] = u5
-            xacc[i, j, 6] = u6
-            xacc[i, j, 7] = u7
-        i += 1
 
 
 @njit(cache=True, inline="always", fastmath=_CONTRACT)
-def _vecmat_soa(src, t, MT, out):
-    """``out[:, b] = src[t, :, b] @ MT.T`` for every lane ``b`` (the summation order of
-    :func:`_vecmat`, per lane). Lanes are written out as scalar accumulators held over
-    the sum (stores only at the end), so LLVM vectorises them across lanes. Four output
-    rows share each load of four rows of ``src`` (one output row at a time loaded two
-    vectors of ``src`` per two multiply-adds, and the loads bound the product)."""
+def _vecmat_soa(src, t, M, out):
+    """``out[:, b] = src[t, :, b] @ M`` for every lane ``b``: each output is one chain
+    of multiply-adds over ``i`` ascending (``o = fma(src[i], M[i, j], o)``). Lanes are
+    written out as scalar accumulators held over the sum (stores only at the end), so
+    LLVM vectorises them across lanes; eight outputs share each load of a row of ``src``
+    and keep eight chains in flight (a sum in pairs, e.g. ``(w a0 + x a1) + (y a2 + z
+    a3)``, took six operations per four products instead of four). The eight
+    entries of ``M`` a step reads are contiguous, so their addresses are one base
+    register and constant offsets."""
     K = out.shape[0]
     j = 0
+    while j + 8 <= K:
+        o0_0 = 0.0
+        o0_1 = 0.0
+        o0_2 = 0.0
+        o0_3 = 0.0
+        o0_4 = 0.0
+        o0_5 = 0.0
+        o0_6 = 0.0
+        o0_7 = 0.0
+        o1_0 = 0.0
+        o1_1 = 0.0
+        o1_2 = 0.0
+        o1_3 = 0.0
+        o1_4 = 0.0
+        o1_5 = 0.0
+        o1_6 = 0.0
+        o1_7 = 0.0
+        o2_0 = 0.0
+        o2_1 = 0.0
+        o2_2 = 0.0
+        o2_3 = 0.0
+        o2_4 = 0.0
+        o2_5 = 0.0
+        o2_6 = 0.0
+        o2_7 = 0.0
+        o3_0 = 0.0
+        o3_1 = 0.0
+        o3_2 = 0.0
+        o3_3 = 0.0
+        o3_4 = 0.0
+        o3_5 = 0.0
+        o3_6 = 0.0
+        o3_7 = 0.0
+        o4_0 = 0.0
+        o4_1 = 0.0
+        o4_2 = 0.0
+        o4_3 = 0.0
+        o4_4 = 0.0
+        o4_5 = 0.0
+        o4_6 = 0.0
+        o4_7 = 0.0
+        o5_0 = 0.0
+        o5_1 = 0.0
+        o5_2 = 0.0
+        o5_3 = 0.0
+        o5_4 = 0.0
+        o5_5 = 0.0
+        o5_6 = 0.0
+        o5_7 = 0.0
+        o6_0 = 0.0
+        o6_1 = 0.0
+        o6_2 = 0.0
+        o6_3 = 0.0
+        o6_4 = 0.0
+        o6_5 = 0.0
+        o6_6 = 0.0
+        o6_7 = 0.0
+        o7_0 = 0.0
+        o7_1 = 0.0
+        o7_2 = 0.0
+        o7_3 = 0.0
+        o7_4 = 0.0
+        o7_5 = 0.0
+        o7_6 = 0.0
+        o7_7 = 0.0
+        for i in range(K):
+            m0 = M[i, j]
+            m1 = M[i, j + 1]
+            m2 = M[i, j + 2]
+            m3 = M[i, j + 3]
+            m4 = M[i, j + 4]
+            m5 = M[i, j + 5]
+            m6 = M[i, j + 6]
+            m7 = M[i, j + 7]
+            w0 = src[t, i, 0]
+            w1 = src[t, i, 1]
+            w2 = src[t, i, 2]
+            w3 = src[t, i, 3]
+            w4 = src[t, i, 4]
+            w5 = src[t, i, 5]
+            w6 = src[t, i, 6]
+            w7 = src[t, i, 7]
+            o0_0 += w0 * m0
+            o0_1 += w1 * m0
+            o0_2 += w2 * m0
+            o0_3 += w3 * m0
+            o0_4 += w4 * m0
+            o0_5 += w5 * m0
+            o0_6 += w6 * m0
+            o0_7 += w7 * m0
+            o1_0 += w0 * m1
+            o1_1 += w1 * m1
+            o1_2 += w2 * m1
+            o1_3 += w3 * m1
+            o1_4 += w4 * m1
+            o1_5 += w5 * m1
+            o1_6 += w6 * m1
+            o1_7 += w7 * m1
+            o2_0 += w0 * m2
+            o2_1 += w1 * m2
+            o2_2 += w2 * m2
+            o2_3 += w3 * m2
+            o2_4 += w4 * m2
+            o2_5 += w5 * m2
+            o2_6 += w6 * m2
+            o2_7 += w7 * m2
+            o3_0 += w0 * m3
+            o3_1 += w1 * m3
+            o3_2 += w2 * m3
+            o3_3 += w3 * m3
+            o3_4 += w4 * m3
+            o3_5 += w5 * m3
+            o3_6 += w6 * m3
+            o3_7 += w7 * m3
+            o4_0 += w0 * m4
+            o4_1 += w1 * m4
+            o4_2 += w2 * m4
+            o4_3 += w3 * m4
+            o4_4 += w4 * m4
+            o4_5 += w5 * m4
+            o4_6 += w6 * m4
+            o4_7 += w7 * m4
+            o5_0 += w0 * m5
+            o5_1 += w1 * m5
+            o5_2 += w2 * m5
+            o5_3 += w3 * m5
+            o5_4 += w4 * m5
+            o5_5 += w5 * m5
+            o5_6 += w6 * m5
+            o5_7 += w7 * m5
+            o6_0 += w0 * m6
+            o6_1 += w1 * m6
+            o6_2 += w2 * m6
+            o6_3 += w3 * m6
+            o6_4 += w4 * m6
+            o6_5 += w5 * m6
+            o6_6 += w6 * m6
+            o6_7 += w7 * m6
+            o7_0 += w0 * m7
+            o7_1 += w1 * m7
+            o7_2 += w2 * m7
+            o7_3 += w3 * m7
+            o7_4 += w4 * m7
+            o7_5 += w5 * m7
+            o7_6 += w6 * m7
+            o7_7 += w7 * m7
+        out[j, 0] = o0_0
+        out[j, 1] = o0_1
+        out[j, 2] = o0_2
+        out[j, 3] = o0_3
+        out[j, 4] = o0_4
+        out[j, 5] = o0_5
+        out[j, 6] = o0_6
+        out[j, 7] = o0_7
+        out[j + 1, 0] = o1_0
+        out[j + 1, 1] = o1_1
+        out[j + 1, 2] = o1_2
+        out[j + 1, 3] = o1_3
+        out[j + 1, 4] = o1_4
+        out[j + 1, 5] = o1_5
+        out[j + 1, 6] = o1_6
+        out[j + 1, 7] = o1_7
+        out[j + 2, 0] = o2_0
+        out[j + 2, 1] = o2_1
+        out[j + 2, 2] = o2_2
+        out[j + 2, 3] = o2_3
+        out[j + 2, 4] = o2_4
+        out[j + 2, 5] = o2_5
+        out[j + 2, 6] = o2_6
+        out[j + 2, 7] = o2_7
+        out[j + 3, 0] = o3_0
+        out[j + 3, 1] = o3_1
+        out[j + 3, 2] = o3_2
+        out[j + 3, 3] = o3_3
+        out[j + 3, 4] = o3_4
+        out[j + 3, 5] = o3_5
+        out[j + 3, 6] = o3_6
+        out[j + 3, 7] = o3_7
+        out[j + 4, 0] = o4_0
+        out[j + 4, 1] = o4_1
+        out[j + 4, 2] = o4_2
+        out[j + 4, 3] = o4_3
+        out[j + 4, 4] = o4_4
+        out[j + 4, 5] = o4_5
+        out[j + 4, 6] = o4_6
+        out[j + 4, 7] = o4_7
+        out[j + 5, 0] = o5_0
+        out[j + 5, 1] = o5_1
+        out[j + 5, 2] = o5_2
+        out[j + 5, 3] = o5_3
+        out[j + 5, 4] = o5_4
+        out[j + 5, 5] = o5_5
+        out[j + 5, 6] = o5_6
+        out[j + 5, 7] = o5_7
+        out[j + 6, 0] = o6_0
+        out[j + 6, 1] = o6_1
+        out[j + 6, 2] = o6_2
+        out[j + 6, 3] = o6_3
+        out[j + 6, 4] = o6_4
+        out[j + 6, 5] = o6_5
+        out[j + 6, 6] = o6_6
+        out[j + 6, 7] = o6_7
+        out[j + 7, 0] = o7_0
+        out[j + 7, 1] = o7_1
+        out[j + 7, 2] = o7_2
+        out[j + 7, 3] = o7_3
+        out[j + 7, 4] = o7_4
+        out[j + 7, 5] = o7_5
+        out[j + 7, 6] = o7_6
+        out[j + 7, 7] = o7_7
+        j += 8
     while j + 4 <= K:
-        o0 = 0.0
-        o1 = 0.0
-        o2 = 0.0
-        o3 = 0.0
-        o4 = 0.0
-        o5 = 0.0
-        o6 = 0.0
-        o7 = 0.0
-        p0 = 0.0
-        p1 = 0.0
-        p2 = 0.0
-        p3 = 0.0
-        p4 = 0.0
-        p5 = 0.0
-        p6 = 0.0
-        p7 = 0.0
-        q0 = 0.0
-        q1 = 0.0
-        q2 = 0.0
-        q3 = 0.0
-        q4 = 0.0
-        q5 = 0.0
-        q6 = 0.0
-        q7 = 0.0
-        r0 = 0.0
-        r1 = 0.0
-        r2 = 0.0
-        r3 = 0.0
-        r4 = 0.0
-        r5 = 0.0
-        r6 = 0.0
-        r7 = 0.0
-        i = 0
-        while i + 4 <= K:
-            a0 = MT[j, i]
-            a1 = MT[j, i + 1]
-            a2 = MT[j, i + 2]
-            a3 = MT[j, i + 3]
-            b0 = MT[j + 1, i]
-            b1 = MT[j + 1, i + 1]
-            b2 = MT[j + 1, i + 2]
-            b3 = MT[j + 1, i + 3]
-            c0 = MT[j + 2, i]
-            c1 = MT[j + 2, i + 1]
-            c2 = MT[j + 2, i + 2]
-            c3 = MT[j + 2, i + 3]
-            d0 = MT[j + 3, i]
-            d1 = MT[j + 3, i + 1]
-            d2 = MT[j + 3, i + 2]
-            d3 = MT[j + 3, i + 3]
+        o0_0 = 0.0
+        o0_1 = 0.0
+        o0_2 = 0.0
+        o0_3 = 0.0
+        o0_4 = 0.0
+        o0_5 = 0.0
+        o0_6 = 0.0
+        o0_7 = 0.0
+        o1_0 = 0.0
+        o1_1 = 0.0
+        o1_2 = 0.0
+        o1_3 = 0.0
+        o1_4 = 0.0
+        o1_5 = 0.0
+        o1_6 = 0.0
+        o1_7 = 0.0
+        o2_0 = 0.0
+        o2_1 = 0.0
+        o2_2 = 0.0
+        o2_3 = 0.0
+        o2_4 = 0.0
+        o2_5 = 0.0
+        o2_6 = 0.0
+        o2_7 = 0.0
+        o3_0 = 0.0
+        o3_1 = 0.0
+        o3_2 = 0.0
+        o3_3 = 0.0
+        o3_4 = 0.0
+        o3_5 = 0.0
+        o3_6 = 0.0
+        o3_7 = 0.0
+        for i in range(K):
+            m0 = M[i, j]
+            m1 = M[i, j + 1]
+            m2 = M[i, j + 2]
+            m3 = M[i, j + 3]
             w0 = src[t, i, 0]
             w1 = src[t, i, 1]
             w2 = src[t, i, 2]
@@ -2245,217 +2749,98 @@ def _vecmat_soa(src, t, MT, out):
             w5 = src[t, i, 5]
             w6 = src[t, i, 6]
             w7 = src[t, i, 7]
-            x0 = src[t, i + 1, 0]
-            x1 = src[t, i + 1, 1]
-            x2 = src[t, i + 1, 2]
-            x3 = src[t, i + 1, 3]
-            x4 = src[t, i + 1, 4]
-            x5 = src[t, i + 1, 5]
-            x6 = src[t, i + 1, 6]
-            x7 = src[t, i + 1, 7]
-            y0 = src[t, i + 2, 0]
-            y1 = src[t, i + 2, 1]
-            y2 = src[t, i + 2, 2]
-            y3 = src[t, i + 2, 3]
-            y4 = src[t, i + 2, 4]
-            y5 = src[t, i + 2, 5]
-            y6 = src[t, i + 2, 6]
-            y7 = src[t, i + 2, 7]
-            z0 = src[t, i + 3, 0]
-            z1 = src[t, i + 3, 1]
-            z2 = src[t, i + 3, 2]
-            z3 = src[t, i + 3, 3]
-            z4 = src[t, i + 3, 4]
-            z5 = src[t, i + 3, 5]
-            z6 = src[t, i + 3, 6]
-            z7 = src[t, i + 3, 7]
-            o0 += (w0 * a0 + x0 * a1) + (y0 * a2 + z0 * a3)
-            o1 += (w1 * a0 + x1 * a1) + (y1 * a2 + z1 * a3)
-            o2 += (w2 * a0 + x2 * a1) + (y2 * a2 + z2 * a3)
-            o3 += (w3 * a0 + x3 * a1) + (y3 * a2 + z3 * a3)
-            o4 += (w4 * a0 + x4 * a1) + (y4 * a2 + z4 * a3)
-            o5 += (w5 * a0 + x5 * a1) + (y5 * a2 + z5 * a3)
-            o6 += (w6 * a0 + x6 * a1) + (y6 * a2 + z6 * a3)
-            o7 += (w7 * a0 + x7 * a1) + (y7 * a2 + z7 * a3)
-            p0 += (w0 * b0 + x0 * b1) + (y0 * b2 + z0 * b3)
-            p1 += (w1 * b0 + x1 * b1) + (y1 * b2 + z1 * b3)
-            p2 += (w2 * b0 + x2 * b1) + (y2 * b2 + z2 * b3)
-            p3 += (w3 * b0 + x3 * b1) + (y3 * b2 + z3 * b3)
-            p4 += (w4 * b0 + x4 * b1) + (y4 * b2 + z4 * b3)
-            p5 += (w5 * b0 + x5 * b1) + (y5 * b2 + z5 * b3)
-            p6 += (w6 * b0 + x6 * b1) + (y6 * b2 + z6 * b3)
-            p7 += (w7 * b0 + x7 * b1) + (y7 * b2 + z7 * b3)
-            q0 += (w0 * c0 + x0 * c1) + (y0 * c2 + z0 * c3)
-            q1 += (w1 * c0 + x1 * c1) + (y1 * c2 + z1 * c3)
-            q2 += (w2 * c0 + x2 * c1) + (y2 * c2 + z2 * c3)
-            q3 += (w3 * c0 + x3 * c1) + (y3 * c2 + z3 * c3)
-            q4 += (w4 * c0 + x4 * c1) + (y4 * c2 + z4 * c3)
-            q5 += (w5 * c0 + x5 * c1) + (y5 * c2 + z5 * c3)
-            q6 += (w6 * c0 + x6 * c1) + (y6 * c2 + z6 * c3)
-            q7 += (w7 * c0 + x7 * c1) + (y7 * c2 + z7 * c3)
-            r0 += (w0 * d0 + x0 * d1) + (y0 * d2 + z0 * d3)
-            r1 += (w1 * d0 + x1 * d1) + (y1 * d2 + z1 * d3)
-            r2 += (w2 * d0 + x2 * d1) + (y2 * d2 + z2 * d3)
-            r3 += (w3 * d0 + x3 * d1) + (y3 * d2 + z3 * d3)
-            r4 += (w4 * d0 + x4 * d1) + (y4 * d2 + z4 * d3)
-            r5 += (w5 * d0 + x5 * d1) + (y5 * d2 + z5 * d3)
-            r6 += (w6 * d0 + x6 * d1) + (y6 * d2 + z6 * d3)
-            r7 += (w7 * d0 + x7 * d1) + (y7 * d2 + z7 * d3)
-            i += 4
-        while i < K:
-            a0 = MT[j, i]
-            b0 = MT[j + 1, i]
-            c0 = MT[j + 2, i]
-            d0 = MT[j + 3, i]
-            w0 = src[t, i, 0]
-            w1 = src[t, i, 1]
-            w2 = src[t, i, 2]
-            w3 = src[t, i, 3]
-            w4 = src[t, i, 4]
-            w5 = src[t, i, 5]
-            w6 = src[t, i, 6]
-            w7 = src[t, i, 7]
-            o0 += w0 * a0
-            o1 += w1 * a0
-            o2 += w2 * a0
-            o3 += w3 * a0
-            o4 += w4 * a0
-            o5 += w5 * a0
-            o6 += w6 * a0
-            o7 += w7 * a0
-            p0 += w0 * b0
-            p1 += w1 * b0
-            p2 += w2 * b0
-            p3 += w3 * b0
-            p4 += w4 * b0
-            p5 += w5 * b0
-            p6 += w6 * b0
-            p7 += w7 * b0
-            q0 += w0 * c0
-            q1 += w1 * c0
-            q2 += w2 * c0
-            q3 += w3 * c0
-            q4 += w4 * c0
-            q5 += w5 * c0
-            q6 += w6 * c0
-            q7 += w7 * c0
-            r0 += w0 * d0
-            r1 += w1 * d0
-            r2 += w2 * d0
-            r3 += w3 * d0
-            r4 += w4 * d0
-            r5 += w5 * d0
-            r6 += w6 * d0
-            r7 += w7 * d0
-            i += 1
-        out[j, 0] = o0
-        out[j, 1] = o1
-        out[j, 2] = o2
-        out[j, 3] = o3
-        out[j, 4] = o4
-        out[j, 5] = o5
-        out[j, 6] = o6
-        out[j, 7] = o7
-        out[j + 1, 0] = p0
-        out[j + 1, 1] = p1
-        out[j + 1, 2] = p2
-        out[j + 1, 3] = p3
-        out[j + 1, 4] = p4
-        out[j + 1, 5] = p5
-        out[j + 1, 6] = p6
-        out[j + 1, 7] = p7
-        out[j + 2, 0] = q0
-        out[j + 2, 1] = q1
-        out[j + 2, 2] = q2
-        out[j + 2, 3] = q3
-        out[j + 2, 4] = q4
-        out[j + 2, 5] = q5
-        out[j + 2, 6] = q6
-        out[j + 2, 7] = q7
-        out[j + 3, 0] = r0
-        out[j + 3, 1] = r1
-        out[j + 3, 2] = r2
-        out[j + 3, 3] = r3
-        out[j + 3, 4] = r4
-        out[j + 3, 5] = r5
-        out[j + 3, 6] = r6
-        out[j + 3, 7] = r7
+            o0_0 += w0 * m0
+            o0_1 += w1 * m0
+            o0_2 += w2 * m0
+            o0_3 += w3 * m0
+            o0_4 += w4 * m0
+            o0_5 += w5 * m0
+            o0_6 += w6 * m0
+            o0_7 += w7 * m0
+            o1_0 += w0 * m1
+            o1_1 += w1 * m1
+            o1_2 += w2 * m1
+            o1_3 += w3 * m1
+            o1_4 += w4 * m1
+            o1_5 += w5 * m1
+            o1_6 += w6 * m1
+            o1_7 += w7 * m1
+            o2_0 += w0 * m2
+            o2_1 += w1 * m2
+            o2_2 += w2 * m2
+            o2_3 += w3 * m2
+            o2_4 += w4 * m2
+            o2_5 += w5 * m2
+            o2_6 += w6 * m2
+            o2_7 += w7 * m2
+            o3_0 += w0 * m3
+            o3_1 += w1 * m3
+            o3_2 += w2 * m3
+            o3_3 += w3 * m3
+            o3_4 += w4 * m3
+            o3_5 += w5 * m3
+            o3_6 += w6 * m3
+            o3_7 += w7 * m3
+        out[j, 0] = o0_0
+        out[j, 1] = o0_1
+        out[j, 2] = o0_2
+        out[j, 3] = o0_3
+        out[j, 4] = o0_4
+        out[j, 5] = o0_5
+        out[j, 6] = o0_6
+        out[j, 7] = o0_7
+        out[j + 1, 0] = o1_0
+        out[j + 1, 1] = o1_1
+        out[j + 1, 2] = o1_2
+        out[j + 1, 3] = o1_3
+        out[j + 1, 4] = o1_4
+        out[j + 1, 5] = o1_5
+        out[j + 1, 6] = o1_6
+        out[j + 1, 7] = o1_7
+        out[j + 2, 0] = o2_0
+        out[j + 2, 1] = o2_1
+        out[j + 2, 2] = o2_2
+        out[j + 2, 3] = o2_3
+        out[j + 2, 4] = o2_4
+        out[j + 2, 5] = o2_5
+        out[j + 2, 6] = o2_6
+        out[j + 2, 7] = o2_7
+        out[j + 3, 0] = o3_0
+        out[j + 3, 1] = o3_1
+        out[j + 3, 2] = o3_2
+        out[j + 3, 3] = o3_3
+        out[j + 3, 4] = o3_4
+        out[j + 3, 5] = o3_5
+        out[j + 3, 6] = o3_6
+        out[j + 3, 7] = o3_7
         j += 4
     while j < K:
-        o0 = 0.0
-        o1 = 0.0
-        o2 = 0.0
-        o3 = 0.0
-        o4 = 0.0
-        o5 = 0.0
-        o6 = 0.0
-        o7 = 0.0
-        i = 0
-        while i + 4 <= K:
-            a0 = MT[j, i]
-            a1 = MT[j, i + 1]
-            a2 = MT[j, i + 2]
-            a3 = MT[j, i + 3]
-            w0 = src[t, i, 0]
-            w1 = src[t, i, 1]
-            w2 = src[t, i, 2]
-            w3 = src[t, i, 3]
-            w4 = src[t, i, 4]
-            w5 = src[t, i, 5]
-            w6 = src[t, i, 6]
-            w7 = src[t, i, 7]
-            x0 = src[t, i + 1, 0]
-            x1 = src[t, i + 1, 1]
-            x2 = src[t, i + 1, 2]
-            x3 = src[t, i + 1, 3]
-            x4 = src[t, i + 1, 4]
-            x5 = src[t, i + 1, 5]
-            x6 = src[t, i + 1, 6]
-            x7 = src[t, i + 1, 7]
-            y0 = src[t, i + 2, 0]
-            y1 = src[t, i + 2, 1]
-            y2 = src[t, i + 2, 2]
-            y3 = src[t, i + 2, 3]
-            y4 = src[t, i + 2, 4]
-            y5 = src[t, i + 2, 5]
-            y6 = src[t, i + 2, 6]
-            y7 = src[t, i + 2, 7]
-            z0 = src[t, i + 3, 0]
-            z1 = src[t, i + 3, 1]
-            z2 = src[t, i + 3, 2]
-            z3 = src[t, i + 3, 3]
-            z4 = src[t, i + 3, 4]
-            z5 = src[t, i + 3, 5]
-            z6 = src[t, i + 3, 6]
-            z7 = src[t, i + 3, 7]
-            o0 += (w0 * a0 + x0 * a1) + (y0 * a2 + z0 * a3)
-            o1 += (w1 * a0 + x1 * a1) + (y1 * a2 + z1 * a3)
-            o2 += (w2 * a0 + x2 * a1) + (y2 * a2 + z2 * a3)
-            o3 += (w3 * a0 + x3 * a1) + (y3 * a2 + z3 * a3)
-            o4 += (w4 * a0 + x4 * a1) + (y4 * a2 + z4 * a3)
-            o5 += (w5 * a0 + x5 * a1) + (y5 * a2 + z5 * a3)
-            o6 += (w6 * a0 + x6 * a1) + (y6 * a2 + z6 * a3)
-            o7 += (w7 * a0 + x7 * a1) + (y7 * a2 + z7 * a3)
-            i += 4
-        while i < K:
-            a0 = MT[j, i]
-            o0 += src[t, i, 0] * a0
-            o1 += src[t, i, 1] * a0
-            o2 += src[t, i, 2] * a0
-            o3 += src[t, i, 3] * a0
-            o4 += src[t, i, 4] * a0
-            o5 += src[t, i, 5] * a0
-            o6 += src[t, i, 6] * a0
-            o7 += src[t, i, 7] * a0
-            i += 1
-        out[j, 0] = o0
-        out[j, 1] = o1
-        out[j, 2] = o2
-        out[j, 3] = o3
-        out[j, 4] = o4
-        out[j, 5] = o5
-        out[j, 6] = o6
-        out[j, 7] = o7
+        o0_0 = 0.0
+        o0_1 = 0.0
+        o0_2 = 0.0
+        o0_3 = 0.0
+        o0_4 = 0.0
+        o0_5 = 0.0
+        o0_6 = 0.0
+        o0_7 = 0.0
+        for i in range(K):
+            m0 = M[i, j]
+            o0_0 += src[t, i, 0] * m0
+            o0_1 += src[t, i, 1] * m0
+            o0_2 += src[t, i, 2] * m0
+            o0_3 += src[t, i, 3] * m0
+            o0_4 += src[t, i, 4] * m0
+            o0_5 += src[t, i, 5] * m0
+            o0_6 += src[t, i, 6] * m0
+            o0_7 += src[t, i, 7] * m0
+        out[j, 0] = o0_0
+        out[j, 1] = o0_1
+        out[j, 2] = o0_2
+        out[j, 3] = o0_3
+        out[j, 4] = o0_4
+        out[j, 5] = o0_5
+        out[j, 6] = o0_6
+        out[j, 7] = o0_7
         j += 1
 
 
@@ -2533,24 +2918,13 @@ def _fb_chunk_soa(pi, A, guard, log_pi, log_A, src, ridx, fmode, etab, emax, off
     L = _BATCH
     K = src.shape[1]
     AT = np.ascontiguousarray(A.T)
-    # (K, R): see the frames of _scaled_fb_soa; flushed here once (entries below _FLUSH
-    # to 0, as the per-step flush of the other frame sources does) unless guarded
-    etabT = np.empty((etab.shape[1], etab.shape[0]))
+    # the table flushed here once (entries below _FLUSH to 0, as the per-step flush of
+    # the other frame sources does) unless guarded
+    etabF = np.empty_like(etab)
     for r in range(etab.shape[0]):
         for k in range(etab.shape[1]):
             v = etab[r, k]
-            etabT[k, r] = v if guard or v >= _FLUSH else 0.0
-    # the table by pairs of rows (see _scaled_fb_soa) while it is small enough for L2
-    R = etab.shape[0]
-    if fmode == _FRAMES_TABLE and R > 0 and R * R * K <= _PAIR_TABLE_MAX:
-        ptab = np.empty((R * R, K, 2))
-        for r in range(R):
-            for q in range(R):
-                for k in range(K):
-                    ptab[r * R + q, k, 0] = etabT[k, r]
-                    ptab[r * R + q, k, 1] = etabT[k, q]
-    else:
-        ptab = np.empty((0, K, 2))
+            etabF[r, k] = v if guard or v >= _FLUSH else 0.0
     n_cnt = c_cnt.shape[1]
     F_d = c_sx.shape[1]
     G = gmT.shape[1]
@@ -2585,9 +2959,9 @@ def _fb_chunk_soa(pi, A, guard, log_pi, log_A, src, ridx, fmode, etab, emax, off
             else:
                 starts[b] = 0
                 lens[b] = 0
-        _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etabT, emax, gmT, gpT, gconst, gslots,
+        _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etabF, emax, gmT, gpT, gconst, gslots,
                        starts, lens, fS, aS, xacc, guard, lp, ok, sink, sym, X,
-                       b_cnt, b_sw, b_sx, b_sxx, b_start, bufs[c], ptab, xS)
+                       b_cnt, b_sw, b_sx, b_sxx, b_start, bufs[c], xS)
         for b in range(B):
             s = sb + b
             a = starts[b]
