@@ -1477,21 +1477,49 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             _vecmat_soa(aS, t - 1, A, nb)
         # ---- scale factors (the four partial sums of _dot4)
         _dot4_soa(nb, fS, t, cc)
-        for b in range(L):
-            live[b] = act[b]
-            if act[b] and not cc[b] > _TINY:
-                ok[b] = False
-                live[b] = False
-            inv[b] = cc[b] if live[b] else 1.0
-        # the divisions with the lanes written out (vector divides)
-        i0 = 1.0 / inv[0]
-        i1 = 1.0 / inv[1]
-        i2 = 1.0 / inv[2]
-        i3 = 1.0 / inv[3]
-        i4 = 1.0 / inv[4]
-        i5 = 1.0 / inv[5]
-        i6 = 1.0 / inv[6]
-        i7 = 1.0 / inv[7]
+        # lanes live (active, scale factor not vanishing) and the divisions, lanes
+        # written out: no scalar stores of the lanes' values reloaded as one vector (a
+        # load spanning several stores waits for them to reach the cache)
+        sc0 = cc[0]
+        sc1 = cc[1]
+        sc2 = cc[2]
+        sc3 = cc[3]
+        sc4 = cc[4]
+        sc5 = cc[5]
+        sc6 = cc[6]
+        sc7 = cc[7]
+        lv0 = act[0] and sc0 > _TINY
+        lv1 = act[1] and sc1 > _TINY
+        lv2 = act[2] and sc2 > _TINY
+        lv3 = act[3] and sc3 > _TINY
+        lv4 = act[4] and sc4 > _TINY
+        lv5 = act[5] and sc5 > _TINY
+        lv6 = act[6] and sc6 > _TINY
+        lv7 = act[7] and sc7 > _TINY
+        live[0] = lv0
+        live[1] = lv1
+        live[2] = lv2
+        live[3] = lv3
+        live[4] = lv4
+        live[5] = lv5
+        live[6] = lv6
+        live[7] = lv7
+        ok[0] = ok[0] and (lv0 or not act[0])
+        ok[1] = ok[1] and (lv1 or not act[1])
+        ok[2] = ok[2] and (lv2 or not act[2])
+        ok[3] = ok[3] and (lv3 or not act[3])
+        ok[4] = ok[4] and (lv4 or not act[4])
+        ok[5] = ok[5] and (lv5 or not act[5])
+        ok[6] = ok[6] and (lv6 or not act[6])
+        ok[7] = ok[7] and (lv7 or not act[7])
+        i0 = 1.0 / (sc0 if lv0 else 1.0)
+        i1 = 1.0 / (sc1 if lv1 else 1.0)
+        i2 = 1.0 / (sc2 if lv2 else 1.0)
+        i3 = 1.0 / (sc3 if lv3 else 1.0)
+        i4 = 1.0 / (sc4 if lv4 else 1.0)
+        i5 = 1.0 / (sc5 if lv5 else 1.0)
+        i6 = 1.0 / (sc6 if lv6 else 1.0)
+        i7 = 1.0 / (sc7 if lv7 else 1.0)
         for k in range(K):
             v0 = nb[k, 0] * fS[t, k, 0] * i0
             v1 = nb[k, 1] * fS[t, k, 1] * i1
@@ -1583,33 +1611,58 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             fS[t + 1, k, 7] = v7 if a7 > 0.0 and v7 >= flush else 0.0
         _vecmat_soa(fS, t + 1, AT, nb)
         _dot4_soa(nb, aS, t, cc)
-        for b in range(L):
-            live[b] = act[b]
-            if act[b] and not cc[b] > _TINY:
-                ok[b] = False
-                live[b] = False
-            inv[b] = cc[b] if live[b] else 1.0
-            cmask[b] = 1.0 if live[b] else 0.0
-        # the divisions with the lanes written out (vector divides); alpha_t / g_t goes to
-        # the expected-transition rows ``xa`` (times 0 for lanes not live: they add zero;
-        # a lane that fails later in this step is dropped at the end, so what it adds goes
+        # lanes live and the divisions as in the forward pass; alpha_t / g_t goes to the
+        # expected-transition rows ``xa`` (times 0 for lanes not live: they add zero; a
+        # lane that fails later in this step is dropped at the end, so what it adds goes
         # nowhere)
-        i0 = 1.0 / inv[0]
-        i1 = 1.0 / inv[1]
-        i2 = 1.0 / inv[2]
-        i3 = 1.0 / inv[3]
-        i4 = 1.0 / inv[4]
-        i5 = 1.0 / inv[5]
-        i6 = 1.0 / inv[6]
-        i7 = 1.0 / inv[7]
-        c0 = cmask[0]
-        c1 = cmask[1]
-        c2 = cmask[2]
-        c3 = cmask[3]
-        c4 = cmask[4]
-        c5 = cmask[5]
-        c6 = cmask[6]
-        c7 = cmask[7]
+        sc0 = cc[0]
+        sc1 = cc[1]
+        sc2 = cc[2]
+        sc3 = cc[3]
+        sc4 = cc[4]
+        sc5 = cc[5]
+        sc6 = cc[6]
+        sc7 = cc[7]
+        lv0 = act[0] and sc0 > _TINY
+        lv1 = act[1] and sc1 > _TINY
+        lv2 = act[2] and sc2 > _TINY
+        lv3 = act[3] and sc3 > _TINY
+        lv4 = act[4] and sc4 > _TINY
+        lv5 = act[5] and sc5 > _TINY
+        lv6 = act[6] and sc6 > _TINY
+        lv7 = act[7] and sc7 > _TINY
+        live[0] = lv0
+        live[1] = lv1
+        live[2] = lv2
+        live[3] = lv3
+        live[4] = lv4
+        live[5] = lv5
+        live[6] = lv6
+        live[7] = lv7
+        ok[0] = ok[0] and (lv0 or not act[0])
+        ok[1] = ok[1] and (lv1 or not act[1])
+        ok[2] = ok[2] and (lv2 or not act[2])
+        ok[3] = ok[3] and (lv3 or not act[3])
+        ok[4] = ok[4] and (lv4 or not act[4])
+        ok[5] = ok[5] and (lv5 or not act[5])
+        ok[6] = ok[6] and (lv6 or not act[6])
+        ok[7] = ok[7] and (lv7 or not act[7])
+        i0 = 1.0 / (sc0 if lv0 else 1.0)
+        i1 = 1.0 / (sc1 if lv1 else 1.0)
+        i2 = 1.0 / (sc2 if lv2 else 1.0)
+        i3 = 1.0 / (sc3 if lv3 else 1.0)
+        i4 = 1.0 / (sc4 if lv4 else 1.0)
+        i5 = 1.0 / (sc5 if lv5 else 1.0)
+        i6 = 1.0 / (sc6 if lv6 else 1.0)
+        i7 = 1.0 / (sc7 if lv7 else 1.0)
+        c0 = 1.0 if lv0 else 0.0
+        c1 = 1.0 if lv1 else 0.0
+        c2 = 1.0 if lv2 else 0.0
+        c3 = 1.0 if lv3 else 0.0
+        c4 = 1.0 if lv4 else 0.0
+        c5 = 1.0 if lv5 else 0.0
+        c6 = 1.0 if lv6 else 0.0
+        c7 = 1.0 if lv7 else 0.0
         x0 = -np.inf
         x1 = -np.inf
         x2 = -np.inf
@@ -2944,7 +2997,7 @@ def _fb_chunk_soa(pi, A, guard, log_pi, log_A, src, ridx, fmode, etab, emax, off
     AT = np.ascontiguousarray(A.T)
     # the table flushed here once (entries below _FLUSH to 0, as the per-step flush of
     # the other frame sources does) unless guarded
-    etabF = np.empty_like(etab)
+    etabF = _empty64(etab.size).reshape(etab.shape)
     for r in range(etab.shape[0]):
         for k in range(etab.shape[1]):
             v = etab[r, k]
