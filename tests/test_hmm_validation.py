@@ -210,4 +210,31 @@ def test_a_finite_check_is_not_carried_to_other_data():
     np.testing.assert_allclose(m.score(Y), ref.score(Y), rtol=1e-10)
     stats = m.summarize(Y)
     np.testing.assert_allclose(stats.log_prob, ref.score(Y), rtol=1e-10)
-    assert "_finite_ref" not in pickle.loads(pickle.dumps(m))._family().__dict__
+    assert "_valid_ref" not in pickle.loads(pickle.dumps(m))._family().__dict__
+
+
+def test_a_symbol_check_is_not_carried_to_other_data():
+    """The fused categorical E-step skips its own range pass only for the array check_X
+    just found valid: a missing symbol in other data is still mapped (here: the same
+    score as the reference), and int_range equals NumPy's min and max."""
+    from tiedpgm.kernels.emission_numba import int_range
+    rng = np.random.default_rng(1)
+    for n in (1, 1000, (1 << 20) + 7):
+        x = rng.integers(-5, 50, size=n)
+        assert int_range(x) == (x.min(), x.max())
+    X = rng.integers(3, size=(300, 1))
+    m = tp.CategoricalHMM(2, n_features=3, allow_missing=True, backend="numba", n_iter=1,
+                          random_state=0).fit(X)
+    fam = m._family()
+    checked = fam.check_X(X, None)
+    Y = X.copy()
+    Y[7, 0] = -1
+    assert fam.fused_estep_args(checked)["symbols"] is not None
+    args = fam.fused_estep_args(Y)
+    assert args["symbols"][7] == 3 and args["counts_symbols"][7] == -1
+    ref = tp.CategoricalHMM(2, n_features=3, allow_missing=True, backend="numpy")
+    for name in ("startprob_", "transmat_", "emissionprob_"):
+        setattr(ref, name, getattr(m, name))
+    np.testing.assert_allclose(m.score(Y), ref.score(Y), rtol=1e-10)
+    import pickle
+    assert "_valid_ref" not in pickle.loads(pickle.dumps(m))._family().__dict__

@@ -108,20 +108,21 @@ class EmissionFamily:
         """Validate observations; return them in the dtype the family computes with."""
         raise NotImplementedError
 
-    def _remember_finite(self, X):
-        """Note that the array ``X`` (None: no array) was just checked and found all
-        finite, so that a pass of the same call over the same array (the fused E-step)
-        can skip its own check (:meth:`_known_finite`). A weak reference: it dies with
-        the array, and it is not pickled (:meth:`__getstate__`)."""
-        self._finite_ref = None if X is None else weakref.ref(X)
+    def _remember_valid(self, X):
+        """Note that the array ``X`` (None: no array) was just checked and found valid for
+        the fused E-step as it is (Gaussian: all finite; categorical: every symbol in
+        ``0..n_features-1``), so that a pass of the same call over the same array (the
+        fused E-step) can skip its own check (:meth:`_known_valid`). A weak reference: it
+        dies with the array, and it is not pickled (:meth:`__getstate__`)."""
+        self._valid_ref = None if X is None else weakref.ref(X)
 
-    def _known_finite(self, X):
-        ref = getattr(self, "_finite_ref", None)
+    def _known_valid(self, X):
+        ref = getattr(self, "_valid_ref", None)
         return ref is not None and ref() is X
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        state.pop("_finite_ref", None)
+        state.pop("_valid_ref", None)
         return state
 
     def initialize(self, X, rng, letters):

@@ -75,9 +75,14 @@ class CategoricalEmissions(EmissionFamily):
                     f"X contains the non-integer symbol {float(col[i])!r} at {where(i, offsets)}; "
                     "symbols must be integers 0..n_features-1.")
         col = col.astype(np.int64, copy=False)
-        if col.size and col.min() >= 0 and (self.n_features is None
-                                            or col.max() < self.n_features):
-            return np.ascontiguousarray(col.reshape(-1, 1))     # all symbols valid
+        # the fused E-step skips its own pass over symbols found valid here
+        self._remember_valid(None)
+        lo, hi = _en.int_range(col) if col.size else (-1, -1)
+        if lo >= 0 and (self.n_features is None or hi < self.n_features):
+            out = np.ascontiguousarray(col.reshape(-1, 1))     # all symbols valid
+            if self.n_features is not None:
+                self._remember_valid(out)
+            return out
         neg = np.flatnonzero((col < 0) & ~((col == MISSING_SYMBOL) & self.allow_missing))
         if neg.size:
             i = neg[0]
@@ -139,8 +144,9 @@ class CategoricalEmissions(EmissionFamily):
         table = np.zeros((F + 1, lt.shape[0]))
         table[:F] = lt.T
         x = _symbols(X)
-        if x.size and (x.min() < 0 or x.max() >= F):
-            if x.max() >= F:
+        lo, hi = (0, 0) if self._known_valid(X) or not x.size else _en.int_range(x)
+        if lo < 0 or hi >= F:
+            if hi >= F:
                 return None
             ridx = np.where(x < 0, F, x)
         else:

@@ -157,9 +157,9 @@ class GaussianEmissions(EmissionFamily):
         X = np.ascontiguousarray(X, dtype=np.float64)
         # the fused E-step skips its own pass over an X found finite here (~6 ms per EM
         # iteration at 1e6 x 13)
-        self._remember_finite(None)
+        self._remember_valid(None)
         if X.shape[1] == (self.n_features or X.shape[1]) and _en.all_finite(X):
-            self._remember_finite(X)
+            self._remember_valid(X)
             return X             # all finite (one pass, no temporaries)
         bad = ~np.isfinite(X)
         if self.allow_missing:
@@ -331,7 +331,7 @@ class GaussianEmissions(EmissionFamily):
         # densities computed inside the kernel as each frame is used: no (N, K) array
         if self.covariance_type not in ("spherical", "diag"):
             return None
-        known = self._known_finite(X)        # checked by check_X in this call
+        known = self._known_valid(X)        # checked by check_X in this call
         X = np.ascontiguousarray(X, dtype=np.float64)
         if not (known or _en.all_finite(X)):
             return None          # missing values (or a sum that overflows): general path

@@ -52,6 +52,32 @@ def all_finite(X):
         return bool(np.isfinite(np.sum(_block_sums(X, n_blocks(X.shape[0])))))
 
 
+@njit(cache=True, parallel=True)
+def _block_ranges(x, nb):
+    n = x.shape[0]
+    lo = np.empty(nb, dtype=np.int64)
+    hi = np.empty(nb, dtype=np.int64)
+    for c in prange(nb):
+        a = x[c * n // nb]
+        b = a
+        for i in range(c * n // nb, (c + 1) * n // nb):
+            v = x[i]
+            a = min(a, v)
+            b = max(b, v)
+        lo[c] = a
+        hi[c] = b
+    return lo, hi
+
+
+def int_range(x):
+    """``(x.min(), x.max())`` of a non-empty int64 (N,) array in one parallel pass (NumPy
+    takes a pass for each)."""
+    if x.size < _FINITE_PARALLEL:
+        return int(x.min()), int(x.max())
+    lo, hi = _block_ranges(x, min(n_blocks(x.shape[0]), x.shape[0]))
+    return int(lo.min()), int(hi.max())
+
+
 # ---------------------------------------------------------------------------
 # categorical
 # ---------------------------------------------------------------------------
