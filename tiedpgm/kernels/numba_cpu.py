@@ -104,6 +104,9 @@ _LOG2E = 1.4426950408889634
 _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
 _ROUND = 6755399441055744.0  # 1.5 * 2**52: adding and subtracting it rounds to an integer
+#: the bits of a float64's mantissa, and the exponent bits of 0.5
+_MANTISSA = (1 << 52) - 1
+_HALF_EXP = 1022 << 52
 _C2, _C3, _C4, _C5, _C6, _C7, _C8, _C9, _C10, _C11, _C12 = [
     1.0 / math.factorial(k) for k in range(2, 13)]
 
@@ -958,6 +961,8 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
     act = np.zeros(L, dtype=np.bool_)
     live = np.zeros(L, dtype=np.bool_)
     prod = _empty64(L, 1.0)
+    pbits = prod.view(np.int64)
+    pexp = _empty64(L, 0.0)
     mrow = _empty64(L, 0.0)
     inv = _empty64(L, 1.0)
     cc = _empty64(L, 1.0)
@@ -1537,9 +1542,9 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             aS[t, k, 5] = v5 if v5 >= flush else 0.0
             aS[t, k, 6] = v6 if v6 >= flush else 0.0
             aS[t, k, 7] = v7 if v7 >= flush else 0.0
-        for b in range(L):
-            if live[b]:
-                if guard:
+        if guard:
+            for b in range(L):
+                if live[b]:
                     r = starts[b] + t
                     fr = ridx[r] if fmode == _FRAMES_TABLE else r
                     for k in range(K):
@@ -1548,19 +1553,59 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                             ok[b] = False
                             live[b] = False
                             break
-            if live[b]:
-                prod[b] *= cc[b]
-                if prod[b] < 1e-20:
-                    log_prob[b] += math.log(prod[b])
-                    prod[b] = 1.0
-            else:
+        # the running product of each live lane's scale factors, kept in [0.5, 1) by
+        # exact powers of two whose exponents add up in ``pexp``: no branch that depends
+        # on the data (taking a log whenever the product fell below a threshold was a
+        # branch each lane took at its own irregular steps, often mispredicted)
+        pr0 = prod[0] * sc0 if live[0] else prod[0]
+        pr1 = prod[1] * sc1 if live[1] else prod[1]
+        pr2 = prod[2] * sc2 if live[2] else prod[2]
+        pr3 = prod[3] * sc3 if live[3] else prod[3]
+        pr4 = prod[4] * sc4 if live[4] else prod[4]
+        pr5 = prod[5] * sc5 if live[5] else prod[5]
+        pr6 = prod[6] * sc6 if live[6] else prod[6]
+        pr7 = prod[7] * sc7 if live[7] else prod[7]
+        prod[0] = pr0
+        prod[1] = pr1
+        prod[2] = pr2
+        prod[3] = pr3
+        prod[4] = pr4
+        prod[5] = pr5
+        prod[6] = pr6
+        prod[7] = pr7
+        e0 = (pbits[0] >> 52) - 1022
+        e1 = (pbits[1] >> 52) - 1022
+        e2 = (pbits[2] >> 52) - 1022
+        e3 = (pbits[3] >> 52) - 1022
+        e4 = (pbits[4] >> 52) - 1022
+        e5 = (pbits[5] >> 52) - 1022
+        e6 = (pbits[6] >> 52) - 1022
+        e7 = (pbits[7] >> 52) - 1022
+        pbits[0] = (pbits[0] & _MANTISSA) | _HALF_EXP
+        pbits[1] = (pbits[1] & _MANTISSA) | _HALF_EXP
+        pbits[2] = (pbits[2] & _MANTISSA) | _HALF_EXP
+        pbits[3] = (pbits[3] & _MANTISSA) | _HALF_EXP
+        pbits[4] = (pbits[4] & _MANTISSA) | _HALF_EXP
+        pbits[5] = (pbits[5] & _MANTISSA) | _HALF_EXP
+        pbits[6] = (pbits[6] & _MANTISSA) | _HALF_EXP
+        pbits[7] = (pbits[7] & _MANTISSA) | _HALF_EXP
+        pexp[0] += e0
+        pexp[1] += e1
+        pexp[2] += e2
+        pexp[3] += e3
+        pexp[4] += e4
+        pexp[5] += e5
+        pexp[6] += e6
+        pexp[7] += e7
+        for b in range(L):
+            if not live[b]:
                 for k in range(K):
                     aS[t, k, b] = benign
                     fS[t, k, b] = 1.0
     # ---- last frame of every good sequence
     for b in range(L):
         if ok[b]:
-            log_prob[b] += math.log(prod[b])
+            log_prob[b] += math.log(prod[b]) + (pexp[b] * _LN2_HI + pexp[b] * _LN2_LO)
             T = lens[b]
             r = starts[b] + T - 1
             if sink == _SINK_COUNTS:
