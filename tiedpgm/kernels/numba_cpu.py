@@ -967,7 +967,6 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
     inv = _empty64(L, 1.0)
     cc = _empty64(L, 1.0)
     nb = _empty64(K * L).reshape((K, L))
-    beta = _empty64(K * L, 1.0).reshape((K, L))
     gam = _empty64(K * L, 0.0).reshape((K, L))
     lrow = _empty64(K * L, 0.0).reshape((K, L))
     pow2 = _empty64(K * L, 0.0)
@@ -1625,41 +1624,45 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             if T == 1:
                 for k in range(K):
                     start[k, b] = aS[T - 1, k, b]
-    # ---- backward (see _scaled_fb_seq); lane b joins at its own step t = lens[b] - 2
+    # ---- backward (see _scaled_fb_seq); lane b joins at its own step t = lens[b] - 2.
+    # Row t of ``fS`` becomes w_t = frames_t * beta_t (0 where alpha_t is) as soon as
+    # beta_t is known, in step t's divisions; the last row's beta is ones
+    if T_max >= 2:
+        for k in range(K):
+            v0 = fS[T_max - 1, k, 0]
+            v1 = fS[T_max - 1, k, 1]
+            v2 = fS[T_max - 1, k, 2]
+            v3 = fS[T_max - 1, k, 3]
+            v4 = fS[T_max - 1, k, 4]
+            v5 = fS[T_max - 1, k, 5]
+            v6 = fS[T_max - 1, k, 6]
+            v7 = fS[T_max - 1, k, 7]
+            a0 = aS[T_max - 1, k, 0]
+            a1 = aS[T_max - 1, k, 1]
+            a2 = aS[T_max - 1, k, 2]
+            a3 = aS[T_max - 1, k, 3]
+            a4 = aS[T_max - 1, k, 4]
+            a5 = aS[T_max - 1, k, 5]
+            a6 = aS[T_max - 1, k, 6]
+            a7 = aS[T_max - 1, k, 7]
+            fS[T_max - 1, k, 0] = v0 if a0 > 0.0 and v0 >= flush else 0.0
+            fS[T_max - 1, k, 1] = v1 if a1 > 0.0 and v1 >= flush else 0.0
+            fS[T_max - 1, k, 2] = v2 if a2 > 0.0 and v2 >= flush else 0.0
+            fS[T_max - 1, k, 3] = v3 if a3 > 0.0 and v3 >= flush else 0.0
+            fS[T_max - 1, k, 4] = v4 if a4 > 0.0 and v4 >= flush else 0.0
+            fS[T_max - 1, k, 5] = v5 if a5 > 0.0 and v5 >= flush else 0.0
+            fS[T_max - 1, k, 6] = v6 if a6 > 0.0 and v6 >= flush else 0.0
+            fS[T_max - 1, k, 7] = v7 if a7 > 0.0 and v7 >= flush else 0.0
     for t in range(T_max - 2, -1, -1):
         for b in range(L):
             act[b] = ok[b] and t <= lens[b] - 2
-        for k in range(K):
-            v0 = fS[t + 1, k, 0] * beta[k, 0]
-            v1 = fS[t + 1, k, 1] * beta[k, 1]
-            v2 = fS[t + 1, k, 2] * beta[k, 2]
-            v3 = fS[t + 1, k, 3] * beta[k, 3]
-            v4 = fS[t + 1, k, 4] * beta[k, 4]
-            v5 = fS[t + 1, k, 5] * beta[k, 5]
-            v6 = fS[t + 1, k, 6] * beta[k, 6]
-            v7 = fS[t + 1, k, 7] * beta[k, 7]
-            a0 = aS[t + 1, k, 0]
-            a1 = aS[t + 1, k, 1]
-            a2 = aS[t + 1, k, 2]
-            a3 = aS[t + 1, k, 3]
-            a4 = aS[t + 1, k, 4]
-            a5 = aS[t + 1, k, 5]
-            a6 = aS[t + 1, k, 6]
-            a7 = aS[t + 1, k, 7]
-            fS[t + 1, k, 0] = v0 if a0 > 0.0 and v0 >= flush else 0.0
-            fS[t + 1, k, 1] = v1 if a1 > 0.0 and v1 >= flush else 0.0
-            fS[t + 1, k, 2] = v2 if a2 > 0.0 and v2 >= flush else 0.0
-            fS[t + 1, k, 3] = v3 if a3 > 0.0 and v3 >= flush else 0.0
-            fS[t + 1, k, 4] = v4 if a4 > 0.0 and v4 >= flush else 0.0
-            fS[t + 1, k, 5] = v5 if a5 > 0.0 and v5 >= flush else 0.0
-            fS[t + 1, k, 6] = v6 if a6 > 0.0 and v6 >= flush else 0.0
-            fS[t + 1, k, 7] = v7 if a7 > 0.0 and v7 >= flush else 0.0
         _vecmat_soa(fS, t + 1, AT, nb)
         _dot4_soa(nb, aS, t, cc)
         # lanes live and the divisions as in the forward pass; alpha_t / g_t goes to the
         # expected-transition rows ``xa`` (times 0 for lanes not live: they add zero; a
         # lane that fails later in this step is dropped at the end, so what it adds goes
-        # nowhere)
+        # nowhere); a lane not live keeps beta_t = 1 for w_t (its sequence ends at t or
+        # later)
         sc0 = cc[0]
         sc1 = cc[1]
         sc2 = cc[2]
@@ -1757,14 +1760,22 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             g5 = a5 * v5
             g6 = a6 * v6
             g7 = a7 * v7
-            beta[k, 0] = v0
-            beta[k, 1] = v1
-            beta[k, 2] = v2
-            beta[k, 3] = v3
-            beta[k, 4] = v4
-            beta[k, 5] = v5
-            beta[k, 6] = v6
-            beta[k, 7] = v7
+            w0 = fS[t, k, 0] * (v0 if lv0 else 1.0)
+            w1 = fS[t, k, 1] * (v1 if lv1 else 1.0)
+            w2 = fS[t, k, 2] * (v2 if lv2 else 1.0)
+            w3 = fS[t, k, 3] * (v3 if lv3 else 1.0)
+            w4 = fS[t, k, 4] * (v4 if lv4 else 1.0)
+            w5 = fS[t, k, 5] * (v5 if lv5 else 1.0)
+            w6 = fS[t, k, 6] * (v6 if lv6 else 1.0)
+            w7 = fS[t, k, 7] * (v7 if lv7 else 1.0)
+            fS[t, k, 0] = w0 if a0 > 0.0 and w0 >= flush else 0.0
+            fS[t, k, 1] = w1 if a1 > 0.0 and w1 >= flush else 0.0
+            fS[t, k, 2] = w2 if a2 > 0.0 and w2 >= flush else 0.0
+            fS[t, k, 3] = w3 if a3 > 0.0 and w3 >= flush else 0.0
+            fS[t, k, 4] = w4 if a4 > 0.0 and w4 >= flush else 0.0
+            fS[t, k, 5] = w5 if a5 > 0.0 and w5 >= flush else 0.0
+            fS[t, k, 6] = w6 if a6 > 0.0 and w6 >= flush else 0.0
+            fS[t, k, 7] = w7 if a7 > 0.0 and w7 >= flush else 0.0
             gam[k, 0] = g0 if g0 >= flush else 0.0
             gam[k, 1] = g1 if g1 >= flush else 0.0
             gam[k, 2] = g2 if g2 >= flush else 0.0
@@ -1795,7 +1806,6 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 live[b] = False
             if not live[b]:
                 for k in range(K):
-                    beta[k, b] = 1.0
                     gam[k, b] = 0.0
         # expected transitions: xacc[i, j, b] += xa[., i, b] w_{t+1}(j), _XI_STEPS steps
         # at a time (see _xi_steps)
