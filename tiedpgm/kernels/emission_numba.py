@@ -52,6 +52,10 @@ def all_finite(X):
         return bool(np.isfinite(np.sum(_block_sums(X, n_blocks(X.shape[0])))))
 
 
+#: int_range takes NumPy's two passes over arrays of fewer elements
+_RANGE_PARALLEL = 1 << 16
+
+
 @njit(cache=True, parallel=True)
 def _block_ranges(x, nb):
     n = x.shape[0]
@@ -72,7 +76,7 @@ def _block_ranges(x, nb):
 def int_range(x):
     """``(x.min(), x.max())`` of a non-empty int64 (N,) array in one parallel pass (NumPy
     takes a pass for each)."""
-    if x.size < _FINITE_PARALLEL:
+    if x.size < _RANGE_PARALLEL:
         return int(x.min()), int(x.max())
     lo, hi = _block_ranges(x, min(n_blocks(x.shape[0]), x.shape[0]))
     return int(lo.min()), int(hi.max())
