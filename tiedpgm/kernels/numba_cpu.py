@@ -3307,12 +3307,16 @@ def _forward_backward(log_pi, log_A, src, ridx, fmode, offsets, bounds, fwork, a
 def _batch_rows(offsets, bounds, soa=False):
     """Largest number of rows of one lockstep batch (work rows per thread); with ``soa``,
     what :func:`_fb_chunk_soa` needs: _BATCH times the longest sequence, and one."""
+    S = len(offsets) - 1
     rows = 1
-    for c in range(len(bounds) - 1):
-        starts = np.arange(bounds[c], bounds[c + 1], _BATCH)
-        ends = np.minimum(starts + _BATCH, bounds[c + 1])
-        if len(starts):
-            rows = max(rows, int(np.max(offsets[ends] - offsets[starts])))
+    if S > 0:
+        # each sequence's batch: from its chunk's start in steps of _BATCH (one pass, not
+        # a loop over chunks: ~0.2 ms of a 200-sequence EM iteration)
+        seq = np.arange(S)
+        c = np.searchsorted(bounds, seq, side="right") - 1
+        first = bounds[c] + (seq - bounds[c]) // _BATCH * _BATCH
+        last = np.minimum(first + _BATCH, bounds[c + 1])
+        rows = max(rows, int(np.max(offsets[last] - offsets[first])))
     if soa and len(offsets) > 1:
         # one row more: _fb_chunk_soa starts its rows on a cache line (_lines_of)
         rows = max(rows, _BATCH * int(np.max(np.diff(offsets))) + 1)
