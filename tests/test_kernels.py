@@ -517,3 +517,25 @@ def test_add_transposed8(K):
             want[lane, rows[lane], k0:k0 + 8] += src[k0:k0 + 8, lane]
         add(src, k0, dst, rows)
         np.testing.assert_array_equal(dst, want)
+
+
+@pytest.mark.parametrize("K", [8, 16, 24])
+def test_gather_transposed8(K):
+    """The lane kernel's categorical frames: eight lanes' rows of a (R, K) table, eight
+    states at a time, stored transposed as rows of one step; nothing else touched."""
+    from numba import njit
+    from tiedpgm.kernels._llvm import gather_transposed8
+
+    @njit
+    def gather(src, rows, dst, t, k0):
+        gather_transposed8(src, rows, dst, t, k0)
+
+    rng = np.random.default_rng(K + 1)
+    src = rng.random((5, K))
+    rows = rng.integers(0, 5, 8)
+    dst = rng.random((3, K, 8))
+    for k0 in range(0, K, 8):
+        want = dst.copy()
+        want[1, k0:k0 + 8, :] = src[rows, k0:k0 + 8].T
+        gather(src, rows, dst, 1, k0)
+        np.testing.assert_array_equal(dst, want)

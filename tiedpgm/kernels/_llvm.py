@@ -32,6 +32,13 @@ def wide_vectors(typingctx):
     return types.none(), codegen
 
 
+def _c_array(ty, dtype, ndim):
+    """Whether the numba type ``ty`` is a C-contiguous ``ndim``-D array of ``dtype`` (the
+    layout the intrinsics' vector loads and stores assume)."""
+    return (isinstance(ty, types.Array) and ty.dtype == dtype and ty.ndim == ndim
+            and ty.layout == "C")
+
+
 def _shuffle(builder, a, b, mask):
     i32 = ir.IntType(32)
     return builder.shuffle_vector(a, b, ir.Constant(ir.VectorType(i32, len(mask)),
@@ -70,12 +77,8 @@ def add_transposed8(typingctx, src, k0, dst, rows):
     gets one add, as a scalar loop would give it; a scalar loop spends four
     instructions on each (two loads, the add, the store), which made the categorical
     counts a seventh of an E-step."""
-    f8 = types.float64
-    if not (isinstance(src, types.Array) and src.dtype == f8 and src.ndim == 2
-            and src.layout == "C" and isinstance(dst, types.Array) and dst.dtype == f8
-            and dst.ndim == 3 and dst.layout == "C" and isinstance(rows, types.Array)
-            and rows.dtype == types.int64 and rows.ndim == 1
-            and isinstance(k0, types.Integer)):
+    if not (_c_array(src, types.float64, 2) and _c_array(dst, types.float64, 3)
+            and _c_array(rows, types.int64, 1) and isinstance(k0, types.Integer)):
         return None
 
     def codegen(context, builder, signature, args):
@@ -111,12 +114,9 @@ def gather_transposed8(typingctx, src, rows, dst, t, k0):
     the caller keeps ``k0 + 8 <= K`` and ``0 <= rows[l] < R``). Eight loads, 24 shuffles
     and eight stores where element by element it took 64 loads and the inserts that
     packed them."""
-    f8 = types.float64
-    if not (isinstance(src, types.Array) and src.dtype == f8 and src.ndim == 2
-            and src.layout == "C" and isinstance(dst, types.Array) and dst.dtype == f8
-            and dst.ndim == 3 and dst.layout == "C" and isinstance(rows, types.Array)
-            and rows.dtype == types.int64 and rows.ndim == 1
-            and isinstance(t, types.Integer) and isinstance(k0, types.Integer)):
+    if not (_c_array(src, types.float64, 2) and _c_array(dst, types.float64, 3)
+            and _c_array(rows, types.int64, 1) and isinstance(t, types.Integer)
+            and isinstance(k0, types.Integer)):
         return None
 
     def codegen(context, builder, signature, args):
