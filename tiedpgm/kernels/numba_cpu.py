@@ -3306,7 +3306,7 @@ def _forward_backward(log_pi, log_A, src, ridx, fmode, offsets, bounds, fwork, a
 
 def _batch_rows(offsets, bounds, soa=False):
     """Largest number of rows of one lockstep batch (work rows per thread); with ``soa``,
-    what :func:`_fb_chunk_soa` needs: _BATCH times the longest sequence, and one."""
+    what :func:`_fb_chunk_soa` needs: _BATCH times the longest sequence, and eight."""
     S = len(offsets) - 1
     rows = 1
     if S > 0:
@@ -3318,8 +3318,9 @@ def _batch_rows(offsets, bounds, soa=False):
         last = np.minimum(first + _BATCH, bounds[c + 1])
         rows = max(rows, int(np.max(offsets[last] - offsets[first])))
     if soa and len(offsets) > 1:
-        # one row more: _fb_chunk_soa starts its rows on a cache line (_lines_of)
-        rows = max(rows, _BATCH * int(np.max(np.diff(offsets))) + 1)
+        # rows to spare (at least 7 elements): _fb_chunk_soa starts its rows on a cache
+        # line (_lines_of)
+        rows = max(rows, _BATCH * int(np.max(np.diff(offsets))) + 8)
     return rows
 
 
