@@ -78,7 +78,7 @@ def int_range(x):
     takes a pass for each)."""
     if x.size < _RANGE_PARALLEL:
         return int(x.min()), int(x.max())
-    lo, hi = _block_ranges(x, min(n_blocks(x.shape[0]), x.shape[0]))
+    lo, hi = _block_ranges(x, n_blocks(x.shape[0]))
     return int(lo.min()), int(hi.max())
 
 

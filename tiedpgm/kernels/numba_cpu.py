@@ -951,7 +951,6 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         sxx[:] = 0.0
     start[:] = 0.0
     xacc[:] = 0.0
-    cmask = _empty64(L, 0.0)
     xa = _empty64(_XI_STEPS * K * L).reshape((_XI_STEPS, K, L))
     n_xa = 0
     rsel = np.zeros(L, dtype=np.int64)
@@ -964,7 +963,6 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
     pbits = prod.view(np.int64)
     pexp = _empty64(L, 0.0)
     mrow = _empty64(L, 0.0)
-    inv = _empty64(L, 1.0)
     cc = _empty64(L, 1.0)
     nb = _empty64(K * L).reshape((K, L))
     gam = _empty64(K * L, 0.0).reshape((K, L))
@@ -3041,15 +3039,14 @@ def _dot4_soa(x, Y, t, out):
 
 
 @njit(cache=True)
-def _fb_chunk_soa(pi, A, guard, log_pi, log_A, src, ridx, fmode, etab, emax, offsets, s0, s1,
-                  c, fbuf, abuf, sink, post, sym, X, gmT, gpT, gconst, gslots, log_prob, bufs,
-                  lbufs, c_cnt, c_sw, c_sx, c_sxx, c_start):
+def _fb_chunk_soa(pi, A, AT, guard, log_pi, log_A, src, ridx, fmode, etab, emax, offsets,
+                  s0, s1, c, fbuf, abuf, sink, post, sym, X, gmT, gpT, gconst, gslots,
+                  log_prob, bufs, lbufs, c_cnt, c_sw, c_sx, c_sxx, c_start):
     """Sequences ``s0:s1`` (chunk ``c``) in lockstep batches of :func:`_scaled_fb_soa`
     (the statistics sinks); results into chunk ``c``'s buffers. ``fbuf``/``abuf`` are
     the thread's work rows; fresh ones are made if they are too short."""
     L = _BATCH
     K = src.shape[1]
-    AT = np.ascontiguousarray(A.T)
     # the table flushed here once (entries below _FLUSH to 0, as the per-step flush of
     # the other frame sources does) unless guarded
     etabF = _empty64(etab.size).reshape(etab.shape)
@@ -3179,7 +3176,7 @@ def _fb_chunks(pi, A, AT, guard, log_pi, log_A, src, ridx, fmode, etab, emax, of
         lrows = np.empty((_BATCH, K))
         gacc = np.empty(G)
         if sink != _SINK_POST and K <= _SOA_MAX_K:
-            _fb_chunk_soa(pi, A, guard, log_pi, log_A, src, ridx, fmode, etab, emax, offsets,
+            _fb_chunk_soa(pi, A, AT, guard, log_pi, log_A, src, ridx, fmode, etab, emax, offsets,
                           s0, s1, c, fbuf, abuf, sink, post, sym, X, gmT, gpT, gconst,
                           gslots, log_prob, bufs, lbufs, c_cnt, c_sw, c_sx, c_sxx, c_start)
             continue
