@@ -400,8 +400,8 @@ def test_forward_backward_stats_categorical(K, lengths, zeros):
 
 @pytest.mark.parametrize("n_sym", [2, 7, 40])
 def test_forward_backward_stats_categorical_table_sizes(n_sym):
-    """Both frame gathers of the lane kernel: the pair table (n_sym**2 * K small) and the
-    plain transposed table (40 symbols, K=16: past numba_cpu._PAIR_TABLE_MAX)."""
+    """Tables of a few and of many symbols (the lane kernel gathers the lanes' rows
+    eight states at a time, K=16)."""
     K = 16
     rng = np.random.default_rng(n_sym)
     log_pi, log_A = random_model(rng, K, False)
@@ -410,6 +410,38 @@ def test_forward_backward_stats_categorical_table_sizes(n_sym):
     offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     sym = rng.integers(n_sym, size=offsets[-1])
     _check_categorical_stats(log_pi, log_A, log_table, offsets, sym)
+
+
+@pytest.mark.parametrize("K", [3, 16])
+def test_forward_backward_stats_symbol_no_state_emits(K):
+    """A symbol that no state emits (a row of -inf in the table) makes its sequences
+    impossible: log_prob -inf and NaN statistics, as in the reference; the sequences
+    that share their lockstep batches keep their exact statistics."""
+    from tiedpgm.kernels import numba_cpu
+    rng = np.random.default_rng(K)
+    log_pi, log_A = random_model(rng, K, False)
+    n_sym = 5
+    log_table = np.log(rng.dirichlet(np.ones(n_sym), size=K).T)
+    log_table[n_sym - 1] = -np.inf
+    lengths = STATS_LENGTHS[2]
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    sym = rng.integers(n_sym - 1, size=offsets[-1])
+    sym[offsets[3] + 5] = n_sym - 1            # sequence 3 (length 12), mid-sequence
+    sym[offsets[14]] = n_sym - 1               # sequence 14 (length 25), first symbol
+    r_lp = _check_categorical_stats(log_pi, log_A, log_table, offsets, sym)
+    assert r_lp[3] == -np.inf and r_lp[14] == -np.inf
+    assert np.isfinite(np.delete(r_lp, [3, 14])).all()
+    ok = np.ones(len(lengths), dtype=bool)
+    ok[[3, 14]] = False
+    keep = np.concatenate([np.arange(offsets[s], offsets[s + 1])
+                           for s in range(len(lengths)) if ok[s]])
+    offs_ok = np.concatenate(([0], np.cumsum(np.asarray(lengths)[ok]))).astype(np.int64)
+    res_ok = numba_cpu.forward_backward_stats(log_pi, log_A, offs_ok, log_table=log_table,
+                                              symbols=sym[keep], counts_symbols=sym[keep],
+                                              n_symbols=n_sym)
+    res = numba_cpu.forward_backward_stats(log_pi, log_A, offsets, log_table=log_table,
+                                           symbols=sym, counts_symbols=sym, n_symbols=n_sym)
+    np.testing.assert_array_equal(res["log_prob"][ok], res_ok["log_prob"])
 
 
 @pytest.mark.parametrize("K", [2, 8, 13, 16, 33])

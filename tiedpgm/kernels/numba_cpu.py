@@ -954,6 +954,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
     xa = _empty64(_XI_STEPS * K * L).reshape((_XI_STEPS, K, L))
     n_xa = 0
     rsel = np.zeros(L, dtype=np.int64)
+    last = np.zeros(L, dtype=np.int64)
     gbuf = _empty64(4 * K * L, 0.0).reshape((4, K, L))
     ng = 0
     xrow = np.zeros(L, dtype=np.int64)
@@ -970,9 +971,32 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
     pow2 = _empty64(K * L, 0.0)
     ibuf = pow2.view(np.int64)
     gacc = _empty64(G * L, 0.0).reshape((G, L))
-    for t in range(T_max):
+    # each lane's last row (0 for an empty lane): a lane past its end reads that row
+    # (a valid index, whose values the lane's benign frames then replace), so the
+    # per-step lookups below need no branch
+    for b in range(L):
+        last[b] = starts[b] + max(lens[b] - 1, 0)
+    if fmode == _FRAMES_TABLE:
+        # the frames' row maxima, summed into the log-likelihood in step order before
+        # the recursion (one pass per lane, not eight lookups and branches per step); a
+        # symbol that no state emits makes the sequence fail at once
         for b in range(L):
-            act[b] = ok[b] and t < lens[b]
+            lp = 0.0
+            for r in range(starts[b], starts[b] + lens[b]):
+                lp += emax[ridx[r]]
+            if lp == -np.inf:
+                ok[b] = False
+            else:
+                log_prob[b] = lp
+    for t in range(T_max):
+        act[0] = ok[0] and t < lens[0]
+        act[1] = ok[1] and t < lens[1]
+        act[2] = ok[2] and t < lens[2]
+        act[3] = ok[3] and t < lens[3]
+        act[4] = ok[4] and t < lens[4]
+        act[5] = ok[5] and t < lens[5]
+        act[6] = ok[6] and t < lens[6]
+        act[7] = ok[7] and t < lens[7]
         if xS.shape[0] > 0:
             # lanes written out (a loop over the lanes stayed scalar); a lane not active
             # reads row 0 and stores 0
@@ -1015,16 +1039,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         if fmode == _FRAMES_TABLE:
             # ``etab`` is the exponentiated table transposed, (K, R): the lanes' rows are
             # read as columns (loads), not stored one lane at a time (strided stores)
-            for b in range(L):
-                rsel[b] = 0
-                if act[b]:
-                    fr = ridx[starts[b] + t]
-                    mrow[b] = emax[fr]
-                    if mrow[b] == -np.inf:
-                        ok[b] = False
-                        act[b] = False
-                        continue
-                    rsel[b] = fr
+            rsel[0] = ridx[min(starts[0] + t, last[0])]
+            rsel[1] = ridx[min(starts[1] + t, last[1])]
+            rsel[2] = ridx[min(starts[2] + t, last[2])]
+            rsel[3] = ridx[min(starts[3] + t, last[3])]
+            rsel[4] = ridx[min(starts[4] + t, last[4])]
+            rsel[5] = ridx[min(starts[5] + t, last[5])]
+            rsel[6] = ridx[min(starts[6] + t, last[6])]
+            rsel[7] = ridx[min(starts[7] + t, last[7])]
             # eight states at a time: the lanes' rows of the table transposed in
             # registers (see gather_transposed8; the lanes are one register), the rest
             # with the lanes written out
@@ -1464,11 +1486,11 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 fS[t, k, 6] = v6 if v6 >= flush else 0.0
                 fS[t, k, 7] = v7 if v7 >= flush else 0.0
         for b in range(L):
-            if act[b]:
-                log_prob[b] += mrow[b]
-            else:
+            if not act[b]:
                 for k in range(K):
                     fS[t, k, b] = 1.0
+            elif fmode != _FRAMES_TABLE:
+                log_prob[b] += mrow[b]
         # ---- predicted state distribution nb (K, L)
         if t == 0:
             for k in range(K):
@@ -1490,14 +1512,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         sc5 = cc[5]
         sc6 = cc[6]
         sc7 = cc[7]
-        lv0 = act[0] and sc0 > _TINY
-        lv1 = act[1] and sc1 > _TINY
-        lv2 = act[2] and sc2 > _TINY
-        lv3 = act[3] and sc3 > _TINY
-        lv4 = act[4] and sc4 > _TINY
-        lv5 = act[5] and sc5 > _TINY
-        lv6 = act[6] and sc6 > _TINY
-        lv7 = act[7] and sc7 > _TINY
+        lv0 = act[0] & (sc0 > _TINY)
+        lv1 = act[1] & (sc1 > _TINY)
+        lv2 = act[2] & (sc2 > _TINY)
+        lv3 = act[3] & (sc3 > _TINY)
+        lv4 = act[4] & (sc4 > _TINY)
+        lv5 = act[5] & (sc5 > _TINY)
+        lv6 = act[6] & (sc6 > _TINY)
+        lv7 = act[7] & (sc7 > _TINY)
         live[0] = lv0
         live[1] = lv1
         live[2] = lv2
@@ -1506,14 +1528,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         live[5] = lv5
         live[6] = lv6
         live[7] = lv7
-        ok[0] = ok[0] and (lv0 or not act[0])
-        ok[1] = ok[1] and (lv1 or not act[1])
-        ok[2] = ok[2] and (lv2 or not act[2])
-        ok[3] = ok[3] and (lv3 or not act[3])
-        ok[4] = ok[4] and (lv4 or not act[4])
-        ok[5] = ok[5] and (lv5 or not act[5])
-        ok[6] = ok[6] and (lv6 or not act[6])
-        ok[7] = ok[7] and (lv7 or not act[7])
+        ok[0] = ok[0] & (lv0 | (not act[0]))
+        ok[1] = ok[1] & (lv1 | (not act[1]))
+        ok[2] = ok[2] & (lv2 | (not act[2]))
+        ok[3] = ok[3] & (lv3 | (not act[3]))
+        ok[4] = ok[4] & (lv4 | (not act[4]))
+        ok[5] = ok[5] & (lv5 | (not act[5]))
+        ok[6] = ok[6] & (lv6 | (not act[6]))
+        ok[7] = ok[7] & (lv7 | (not act[7]))
         i0 = 1.0 / (sc0 if lv0 else 1.0)
         i1 = 1.0 / (sc1 if lv1 else 1.0)
         i2 = 1.0 / (sc2 if lv2 else 1.0)
@@ -1652,8 +1674,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             fS[T_max - 1, k, 6] = v6 if a6 > 0.0 and v6 >= flush else 0.0
             fS[T_max - 1, k, 7] = v7 if a7 > 0.0 and v7 >= flush else 0.0
     for t in range(T_max - 2, -1, -1):
-        for b in range(L):
-            act[b] = ok[b] and t <= lens[b] - 2
+        act[0] = ok[0] and t <= lens[0] - 2
+        act[1] = ok[1] and t <= lens[1] - 2
+        act[2] = ok[2] and t <= lens[2] - 2
+        act[3] = ok[3] and t <= lens[3] - 2
+        act[4] = ok[4] and t <= lens[4] - 2
+        act[5] = ok[5] and t <= lens[5] - 2
+        act[6] = ok[6] and t <= lens[6] - 2
+        act[7] = ok[7] and t <= lens[7] - 2
         _vecmat_soa(fS, t + 1, AT, nb)
         _dot4_soa(nb, aS, t, cc)
         # lanes live and the divisions as in the forward pass; alpha_t / g_t goes to the
@@ -1669,14 +1697,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         sc5 = cc[5]
         sc6 = cc[6]
         sc7 = cc[7]
-        lv0 = act[0] and sc0 > _TINY
-        lv1 = act[1] and sc1 > _TINY
-        lv2 = act[2] and sc2 > _TINY
-        lv3 = act[3] and sc3 > _TINY
-        lv4 = act[4] and sc4 > _TINY
-        lv5 = act[5] and sc5 > _TINY
-        lv6 = act[6] and sc6 > _TINY
-        lv7 = act[7] and sc7 > _TINY
+        lv0 = act[0] & (sc0 > _TINY)
+        lv1 = act[1] & (sc1 > _TINY)
+        lv2 = act[2] & (sc2 > _TINY)
+        lv3 = act[3] & (sc3 > _TINY)
+        lv4 = act[4] & (sc4 > _TINY)
+        lv5 = act[5] & (sc5 > _TINY)
+        lv6 = act[6] & (sc6 > _TINY)
+        lv7 = act[7] & (sc7 > _TINY)
         live[0] = lv0
         live[1] = lv1
         live[2] = lv2
@@ -1685,14 +1713,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         live[5] = lv5
         live[6] = lv6
         live[7] = lv7
-        ok[0] = ok[0] and (lv0 or not act[0])
-        ok[1] = ok[1] and (lv1 or not act[1])
-        ok[2] = ok[2] and (lv2 or not act[2])
-        ok[3] = ok[3] and (lv3 or not act[3])
-        ok[4] = ok[4] and (lv4 or not act[4])
-        ok[5] = ok[5] and (lv5 or not act[5])
-        ok[6] = ok[6] and (lv6 or not act[6])
-        ok[7] = ok[7] and (lv7 or not act[7])
+        ok[0] = ok[0] & (lv0 | (not act[0]))
+        ok[1] = ok[1] & (lv1 | (not act[1]))
+        ok[2] = ok[2] & (lv2 | (not act[2]))
+        ok[3] = ok[3] & (lv3 | (not act[3]))
+        ok[4] = ok[4] & (lv4 | (not act[4]))
+        ok[5] = ok[5] & (lv5 | (not act[5]))
+        ok[6] = ok[6] & (lv6 | (not act[6]))
+        ok[7] = ok[7] & (lv7 | (not act[7]))
         i0 = 1.0 / (sc0 if lv0 else 1.0)
         i1 = 1.0 / (sc1 if lv1 else 1.0)
         i2 = 1.0 / (sc2 if lv2 else 1.0)
@@ -1817,12 +1845,22 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             # with the lanes written out; lanes without a row to add go to the spare row
             # n_sym
             n_sym = cnt.shape[1] - 1
-            for b in range(L):
-                rsel[b] = n_sym
-                if live[b]:
-                    sy = sym[starts[b] + t]
-                    if sy >= 0 and sy < n_sym:
-                        rsel[b] = sy
+            q0 = sym[min(starts[0] + t, last[0])]
+            q1 = sym[min(starts[1] + t, last[1])]
+            q2 = sym[min(starts[2] + t, last[2])]
+            q3 = sym[min(starts[3] + t, last[3])]
+            q4 = sym[min(starts[4] + t, last[4])]
+            q5 = sym[min(starts[5] + t, last[5])]
+            q6 = sym[min(starts[6] + t, last[6])]
+            q7 = sym[min(starts[7] + t, last[7])]
+            rsel[0] = q0 if live[0] and q0 >= 0 and q0 < n_sym else n_sym
+            rsel[1] = q1 if live[1] and q1 >= 0 and q1 < n_sym else n_sym
+            rsel[2] = q2 if live[2] and q2 >= 0 and q2 < n_sym else n_sym
+            rsel[3] = q3 if live[3] and q3 >= 0 and q3 < n_sym else n_sym
+            rsel[4] = q4 if live[4] and q4 >= 0 and q4 < n_sym else n_sym
+            rsel[5] = q5 if live[5] and q5 >= 0 and q5 < n_sym else n_sym
+            rsel[6] = q6 if live[6] and q6 >= 0 and q6 < n_sym else n_sym
+            rsel[7] = q7 if live[7] and q7 >= 0 and q7 < n_sym else n_sym
             k = 0
             while k + 8 <= K:
                 add_transposed8(gam, k, cnt, rsel)
