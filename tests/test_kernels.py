@@ -412,6 +412,23 @@ def test_forward_backward_stats_categorical_table_sizes(n_sym):
     _check_categorical_stats(log_pi, log_A, log_table, offsets, sym)
 
 
+@pytest.mark.parametrize("K", [13, 16])
+def test_forward_backward_stats_categorical_long_sequences(K):
+    """Sequences longer than the lane kernel's ring of frame rows (numba_cpu._FRAME_RING,
+    gathered again in the backward pass), wrapping it several times, beside short ones
+    and with blocks of expected transitions that straddle the wrap."""
+    from tiedpgm.kernels import numba_cpu
+    rng = np.random.default_rng(K + 7)
+    log_pi, log_A = random_model(rng, K, True)
+    n_sym = 9
+    log_table = np.log(rng.dirichlet(np.ones(n_sym), size=K).T)
+    ring = numba_cpu._FRAME_RING
+    lengths = [5 * ring + 3, 7, 2 * ring, ring + 1, 1, 3 * ring - 5, 0, ring]
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    sym = rng.integers(n_sym, size=offsets[-1])
+    _check_categorical_stats(log_pi, log_A, log_table, offsets, sym)
+
+
 @pytest.mark.parametrize("K", [3, 16])
 def test_forward_backward_stats_symbol_no_state_emits(K):
     """A symbol that no state emits (a row of -inf in the table) makes its sequences

@@ -15,7 +15,7 @@ from numba import types
 from numba.core import cgutils
 from numba.core.extending import intrinsic
 
-__all__ = ["wide_vectors", "add_transposed8", "gather_transposed8"]
+__all__ = ["wide_vectors", "add_transposed8", "gather_transposed8", "prefetch_line"]
 
 _ATTRIBUTE = '"prefer-vector-width"="512"'
 
@@ -143,3 +143,29 @@ def gather_transposed8(typingctx, src, rows, dst, t, k0):
             builder.store(cols[j], builder.bitcast(p, vec_p), align=8)
         return context.get_dummy_value()
     return types.none(src, rows, dst, t, k0), codegen
+
+
+@intrinsic
+def prefetch_line(typingctx, arr, t, k):
+    """Ask for the cache line holding ``arr[t, k, 0]`` (a C-contiguous 3-D float64
+    array) ahead of its use (``prefetcht0``; a prefetch does not fault, so no bounds
+    check is needed)."""
+    if not (_c_array(arr, types.float64, 3) and isinstance(t, types.Integer)
+            and isinstance(k, types.Integer)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        a = context.make_array(signature.args[0])(context, builder, args[0])
+        t_v = context.cast(builder, args[1], signature.args[1], types.int64)
+        k_v = context.cast(builder, args[2], signature.args[2], types.int64)
+        shape = cgutils.unpack_tuple(builder, a.shape, 3)
+        at = builder.mul(builder.add(builder.mul(t_v, shape[1]), k_v), shape[2])
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
+            "llvm.prefetch.p0")
+        builder.call(fn, [builder.bitcast(builder.gep(a.data, [at]), i8p),
+                          ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+    return types.none(arr, t, k), codegen

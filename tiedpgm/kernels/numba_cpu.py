@@ -35,14 +35,17 @@ because numba cannot tell LLVM that arrays do not alias, and it is compiled with
 vectoriser on (:func:`_slp_vectorize`) and, where the CPU has AVX-512, for 512-bit
 vectors (:func:`tiedpgm.kernels._llvm.wide_vectors`: the 8 lanes are one register).
 The expected transitions are summed inside the lane kernel, per lane, into a (K, K,
-_BATCH) accumulator, 16 backward steps per pass in 4 x 4 tiles held in registers (no
+_BATCH) accumulator, 24 backward steps per pass in 4 x 4 tiles held in registers (no
 per-lane transposes and no BLAS call per sequence, which together cost ~35% of a K=16
 E-step); the diagonal-Gaussian statistics take four steps per pass over theirs (fewer
 loads and stores). The categorical frames and counts move eight states of eight lanes
 at a time through registers, transposed there (:mod:`tiedpgm.kernels._llvm`), where
 element by element they cost a seventh of an E-step. A categorical table is flushed
 (entries below ``_FLUSH`` to 0, as every other frame source is per step) once per call
-instead of per step.
+instead of per step. Its frames are not kept for the backward pass (which gathers them
+again) but in a ring of rows that stays in cache, and the backward pass asks for the
+alpha rows it reads two steps ahead: (T, K, _BATCH) rows that leave L2 (sequences of
+thousands of steps) had cost ~10% of a K=16 E-step.
 The written-out lanes are generated: this module is made from tools/numba_cpu.py.in
 (which holds each per-lane statement once; edit that, not this file).
 
@@ -90,7 +93,7 @@ import numpy as np
 from numba.core import config as numba_config
 from numba import get_num_threads, get_thread_id, njit, prange, set_parallel_chunksize
 
-from ._llvm import add_transposed8, gather_transposed8, wide_vectors
+from ._llvm import add_transposed8, gather_transposed8, prefetch_line, wide_vectors
 from ._scratch import kept_empty
 
 # a scale factor below this is treated as underflow and the sequence is redone in log space
@@ -873,7 +876,14 @@ _BATCH = 8
 #: 1.6x) since the K x K products already vectorise over states
 _SOA_MAX_K = 32
 #: backward steps whose expected transitions are summed in one pass (see _xi_steps)
-_XI_STEPS = 16
+_XI_STEPS = 24
+#: rows of the categorical frames' ring in the lane kernel (see _fb_chunk_soa): a power
+#: of two, more than the _XI_STEPS + 1 rows a backward step needs kept
+_FRAME_RING = 32
+assert _FRAME_RING & (_FRAME_RING - 1) == 0 and _FRAME_RING > _XI_STEPS + 1
+#: backward steps ahead at which the lane kernel asks for the alpha rows it will read
+#: (one to three measured the same; eight was slower)
+_PREFETCH_STEPS = 2
 
 
 @njit(cache=True, inline="always")
@@ -902,7 +912,7 @@ def _lines_of(buf, n):
 
 @njit(cache=True, fastmath=_CONTRACT)
 def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gslots,
-                   starts, lens, fS, aS, xacc, guard, log_prob, ok, sink, sym, X,
+                   starts, lens, fS, fm, aS, xacc, guard, log_prob, ok, sink, sym, X,
                    cnt, sw, sx, sxx, start, bufc, xS):
     """:func:`_scaled_fb_batch` with the batch laid out as structure of arrays.
 
@@ -989,6 +999,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             else:
                 log_prob[b] = lp
     for t in range(T_max):
+        tf = t & fm
         act[0] = ok[0] and t < lens[0]
         act[1] = ok[1] and t < lens[1]
         act[2] = ok[2] and t < lens[2]
@@ -1052,7 +1063,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             # with the lanes written out
             k = 0 if etab.shape[0] > 0 else K
             while k + 8 <= K:
-                gather_transposed8(etab, rsel, fS, t, k)
+                gather_transposed8(etab, rsel, fS, tf, k)
                 k += 8
             r0 = rsel[0]
             r1 = rsel[1]
@@ -1071,14 +1082,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 v5 = etab[r5, k]
                 v6 = etab[r6, k]
                 v7 = etab[r7, k]
-                fS[t, k, 0] = v0
-                fS[t, k, 1] = v1
-                fS[t, k, 2] = v2
-                fS[t, k, 3] = v3
-                fS[t, k, 4] = v4
-                fS[t, k, 5] = v5
-                fS[t, k, 6] = v6
-                fS[t, k, 7] = v7
+                fS[tf, k, 0] = v0
+                fS[tf, k, 1] = v1
+                fS[tf, k, 2] = v2
+                fS[tf, k, 3] = v3
+                fS[tf, k, 4] = v4
+                fS[tf, k, 5] = v5
+                fS[tf, k, 6] = v6
+                fS[tf, k, 7] = v7
                 k += 1
         else:
             if fmode == _FRAMES_DIAG:
@@ -1450,14 +1461,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 p5 = p5 * y5 + 1.0
                 p6 = p6 * y6 + 1.0
                 p7 = p7 * y7 + 1.0
-                fS[t, k, 0] = p0
-                fS[t, k, 1] = p1
-                fS[t, k, 2] = p2
-                fS[t, k, 3] = p3
-                fS[t, k, 4] = p4
-                fS[t, k, 5] = p5
-                fS[t, k, 6] = p6
-                fS[t, k, 7] = p7
+                fS[tf, k, 0] = p0
+                fS[tf, k, 1] = p1
+                fS[tf, k, 2] = p2
+                fS[tf, k, 3] = p3
+                fS[tf, k, 4] = p4
+                fS[tf, k, 5] = p5
+                fS[tf, k, 6] = p6
+                fS[tf, k, 7] = p7
                 ibuf[k * L + 0] = 0 if s0 else (np.int64(n0) + 1023) << 52
                 ibuf[k * L + 1] = 0 if s1 else (np.int64(n1) + 1023) << 52
                 ibuf[k * L + 2] = 0 if s2 else (np.int64(n2) + 1023) << 52
@@ -1469,26 +1480,26 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             # exp row: 2**n, and the flush (entries below ``flush`` to 0; a table comes
             # flushed: see _fb_chunk_soa); lanes not active are set to 1 below
             for k in range(K):
-                v0 = fS[t, k, 0] * pow2[k * L + 0]
-                v1 = fS[t, k, 1] * pow2[k * L + 1]
-                v2 = fS[t, k, 2] * pow2[k * L + 2]
-                v3 = fS[t, k, 3] * pow2[k * L + 3]
-                v4 = fS[t, k, 4] * pow2[k * L + 4]
-                v5 = fS[t, k, 5] * pow2[k * L + 5]
-                v6 = fS[t, k, 6] * pow2[k * L + 6]
-                v7 = fS[t, k, 7] * pow2[k * L + 7]
-                fS[t, k, 0] = v0 if v0 >= flush else 0.0
-                fS[t, k, 1] = v1 if v1 >= flush else 0.0
-                fS[t, k, 2] = v2 if v2 >= flush else 0.0
-                fS[t, k, 3] = v3 if v3 >= flush else 0.0
-                fS[t, k, 4] = v4 if v4 >= flush else 0.0
-                fS[t, k, 5] = v5 if v5 >= flush else 0.0
-                fS[t, k, 6] = v6 if v6 >= flush else 0.0
-                fS[t, k, 7] = v7 if v7 >= flush else 0.0
+                v0 = fS[tf, k, 0] * pow2[k * L + 0]
+                v1 = fS[tf, k, 1] * pow2[k * L + 1]
+                v2 = fS[tf, k, 2] * pow2[k * L + 2]
+                v3 = fS[tf, k, 3] * pow2[k * L + 3]
+                v4 = fS[tf, k, 4] * pow2[k * L + 4]
+                v5 = fS[tf, k, 5] * pow2[k * L + 5]
+                v6 = fS[tf, k, 6] * pow2[k * L + 6]
+                v7 = fS[tf, k, 7] * pow2[k * L + 7]
+                fS[tf, k, 0] = v0 if v0 >= flush else 0.0
+                fS[tf, k, 1] = v1 if v1 >= flush else 0.0
+                fS[tf, k, 2] = v2 if v2 >= flush else 0.0
+                fS[tf, k, 3] = v3 if v3 >= flush else 0.0
+                fS[tf, k, 4] = v4 if v4 >= flush else 0.0
+                fS[tf, k, 5] = v5 if v5 >= flush else 0.0
+                fS[tf, k, 6] = v6 if v6 >= flush else 0.0
+                fS[tf, k, 7] = v7 if v7 >= flush else 0.0
         for b in range(L):
             if not act[b]:
                 for k in range(K):
-                    fS[t, k, b] = 1.0
+                    fS[tf, k, b] = 1.0
             elif fmode != _FRAMES_TABLE:
                 log_prob[b] += mrow[b]
         # ---- predicted state distribution nb (K, L)
@@ -1500,7 +1511,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         else:
             _vecmat_soa(aS, t - 1, A, nb)
         # ---- scale factors (the four partial sums of _dot4)
-        _dot4_soa(nb, fS, t, cc)
+        _dot4_soa(nb, fS, tf, cc)
         # lanes live (active, scale factor not vanishing) and the divisions, lanes
         # written out: no scalar stores of the lanes' values reloaded as one vector (a
         # load spanning several stores waits for them to reach the cache)
@@ -1545,14 +1556,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         i6 = 1.0 / (sc6 if lv6 else 1.0)
         i7 = 1.0 / (sc7 if lv7 else 1.0)
         for k in range(K):
-            v0 = nb[k, 0] * fS[t, k, 0] * i0
-            v1 = nb[k, 1] * fS[t, k, 1] * i1
-            v2 = nb[k, 2] * fS[t, k, 2] * i2
-            v3 = nb[k, 3] * fS[t, k, 3] * i3
-            v4 = nb[k, 4] * fS[t, k, 4] * i4
-            v5 = nb[k, 5] * fS[t, k, 5] * i5
-            v6 = nb[k, 6] * fS[t, k, 6] * i6
-            v7 = nb[k, 7] * fS[t, k, 7] * i7
+            v0 = nb[k, 0] * fS[tf, k, 0] * i0
+            v1 = nb[k, 1] * fS[tf, k, 1] * i1
+            v2 = nb[k, 2] * fS[tf, k, 2] * i2
+            v3 = nb[k, 3] * fS[tf, k, 3] * i3
+            v4 = nb[k, 4] * fS[tf, k, 4] * i4
+            v5 = nb[k, 5] * fS[tf, k, 5] * i5
+            v6 = nb[k, 6] * fS[tf, k, 6] * i6
+            v7 = nb[k, 7] * fS[tf, k, 7] * i7
             aS[t, k, 0] = v0 if v0 >= flush else 0.0
             aS[t, k, 1] = v1 if v1 >= flush else 0.0
             aS[t, k, 2] = v2 if v2 >= flush else 0.0
@@ -1620,7 +1631,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             if not live[b]:
                 for k in range(K):
                     aS[t, k, b] = benign
-                    fS[t, k, b] = 1.0
+                    fS[tf, k, b] = 1.0
     # ---- last frame of every good sequence
     for b in range(L):
         if ok[b]:
@@ -1649,14 +1660,14 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
     # beta_t is known, in step t's divisions; the last row's beta is ones
     if T_max >= 2:
         for k in range(K):
-            v0 = fS[T_max - 1, k, 0]
-            v1 = fS[T_max - 1, k, 1]
-            v2 = fS[T_max - 1, k, 2]
-            v3 = fS[T_max - 1, k, 3]
-            v4 = fS[T_max - 1, k, 4]
-            v5 = fS[T_max - 1, k, 5]
-            v6 = fS[T_max - 1, k, 6]
-            v7 = fS[T_max - 1, k, 7]
+            v0 = fS[(T_max - 1) & fm, k, 0]
+            v1 = fS[(T_max - 1) & fm, k, 1]
+            v2 = fS[(T_max - 1) & fm, k, 2]
+            v3 = fS[(T_max - 1) & fm, k, 3]
+            v4 = fS[(T_max - 1) & fm, k, 4]
+            v5 = fS[(T_max - 1) & fm, k, 5]
+            v6 = fS[(T_max - 1) & fm, k, 6]
+            v7 = fS[(T_max - 1) & fm, k, 7]
             a0 = aS[T_max - 1, k, 0]
             a1 = aS[T_max - 1, k, 1]
             a2 = aS[T_max - 1, k, 2]
@@ -1665,15 +1676,20 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             a5 = aS[T_max - 1, k, 5]
             a6 = aS[T_max - 1, k, 6]
             a7 = aS[T_max - 1, k, 7]
-            fS[T_max - 1, k, 0] = v0 if a0 > 0.0 and v0 >= flush else 0.0
-            fS[T_max - 1, k, 1] = v1 if a1 > 0.0 and v1 >= flush else 0.0
-            fS[T_max - 1, k, 2] = v2 if a2 > 0.0 and v2 >= flush else 0.0
-            fS[T_max - 1, k, 3] = v3 if a3 > 0.0 and v3 >= flush else 0.0
-            fS[T_max - 1, k, 4] = v4 if a4 > 0.0 and v4 >= flush else 0.0
-            fS[T_max - 1, k, 5] = v5 if a5 > 0.0 and v5 >= flush else 0.0
-            fS[T_max - 1, k, 6] = v6 if a6 > 0.0 and v6 >= flush else 0.0
-            fS[T_max - 1, k, 7] = v7 if a7 > 0.0 and v7 >= flush else 0.0
+            fS[(T_max - 1) & fm, k, 0] = v0 if a0 > 0.0 and v0 >= flush else 0.0
+            fS[(T_max - 1) & fm, k, 1] = v1 if a1 > 0.0 and v1 >= flush else 0.0
+            fS[(T_max - 1) & fm, k, 2] = v2 if a2 > 0.0 and v2 >= flush else 0.0
+            fS[(T_max - 1) & fm, k, 3] = v3 if a3 > 0.0 and v3 >= flush else 0.0
+            fS[(T_max - 1) & fm, k, 4] = v4 if a4 > 0.0 and v4 >= flush else 0.0
+            fS[(T_max - 1) & fm, k, 5] = v5 if a5 > 0.0 and v5 >= flush else 0.0
+            fS[(T_max - 1) & fm, k, 6] = v6 if a6 > 0.0 and v6 >= flush else 0.0
+            fS[(T_max - 1) & fm, k, 7] = v7 if a7 > 0.0 and v7 >= flush else 0.0
     for t in range(T_max - 2, -1, -1):
+        tf = t & fm
+        if t >= _PREFETCH_STEPS:
+            # (the hardware prefetchers lose a descending stream at page boundaries)
+            for k in range(K):
+                prefetch_line(aS, t - _PREFETCH_STEPS, k)
         act[0] = ok[0] and t <= lens[0] - 2
         act[1] = ok[1] and t <= lens[1] - 2
         act[2] = ok[2] and t <= lens[2] - 2
@@ -1682,7 +1698,48 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         act[5] = ok[5] and t <= lens[5] - 2
         act[6] = ok[6] and t <= lens[6] - 2
         act[7] = ok[7] and t <= lens[7] - 2
-        _vecmat_soa(fS, t + 1, AT, nb)
+        _vecmat_soa(fS, (t + 1) & fm, AT, nb)
+        if fm >= 0:
+            # frames kept in a ring of rows (see _fb_chunk_soa): gathered again, into
+            # the row that w_t takes below
+            rsel[0] = ridx[min(starts[0] + t, last[0])]
+            rsel[1] = ridx[min(starts[1] + t, last[1])]
+            rsel[2] = ridx[min(starts[2] + t, last[2])]
+            rsel[3] = ridx[min(starts[3] + t, last[3])]
+            rsel[4] = ridx[min(starts[4] + t, last[4])]
+            rsel[5] = ridx[min(starts[5] + t, last[5])]
+            rsel[6] = ridx[min(starts[6] + t, last[6])]
+            rsel[7] = ridx[min(starts[7] + t, last[7])]
+            k = 0
+            while k + 8 <= K:
+                gather_transposed8(etab, rsel, fS, tf, k)
+                k += 8
+            r0 = rsel[0]
+            r1 = rsel[1]
+            r2 = rsel[2]
+            r3 = rsel[3]
+            r4 = rsel[4]
+            r5 = rsel[5]
+            r6 = rsel[6]
+            r7 = rsel[7]
+            while k < K:
+                v0 = etab[r0, k]
+                v1 = etab[r1, k]
+                v2 = etab[r2, k]
+                v3 = etab[r3, k]
+                v4 = etab[r4, k]
+                v5 = etab[r5, k]
+                v6 = etab[r6, k]
+                v7 = etab[r7, k]
+                fS[tf, k, 0] = v0
+                fS[tf, k, 1] = v1
+                fS[tf, k, 2] = v2
+                fS[tf, k, 3] = v3
+                fS[tf, k, 4] = v4
+                fS[tf, k, 5] = v5
+                fS[tf, k, 6] = v6
+                fS[tf, k, 7] = v7
+                k += 1
         _dot4_soa(nb, aS, t, cc)
         # lanes live and the divisions as in the forward pass; alpha_t / g_t goes to the
         # expected-transition rows ``xa`` (times 0 for lanes not live: they add zero; a
@@ -1786,22 +1843,22 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
             g5 = a5 * v5
             g6 = a6 * v6
             g7 = a7 * v7
-            w0 = fS[t, k, 0] * (v0 if lv0 else 1.0)
-            w1 = fS[t, k, 1] * (v1 if lv1 else 1.0)
-            w2 = fS[t, k, 2] * (v2 if lv2 else 1.0)
-            w3 = fS[t, k, 3] * (v3 if lv3 else 1.0)
-            w4 = fS[t, k, 4] * (v4 if lv4 else 1.0)
-            w5 = fS[t, k, 5] * (v5 if lv5 else 1.0)
-            w6 = fS[t, k, 6] * (v6 if lv6 else 1.0)
-            w7 = fS[t, k, 7] * (v7 if lv7 else 1.0)
-            fS[t, k, 0] = w0 if a0 > 0.0 and w0 >= flush else 0.0
-            fS[t, k, 1] = w1 if a1 > 0.0 and w1 >= flush else 0.0
-            fS[t, k, 2] = w2 if a2 > 0.0 and w2 >= flush else 0.0
-            fS[t, k, 3] = w3 if a3 > 0.0 and w3 >= flush else 0.0
-            fS[t, k, 4] = w4 if a4 > 0.0 and w4 >= flush else 0.0
-            fS[t, k, 5] = w5 if a5 > 0.0 and w5 >= flush else 0.0
-            fS[t, k, 6] = w6 if a6 > 0.0 and w6 >= flush else 0.0
-            fS[t, k, 7] = w7 if a7 > 0.0 and w7 >= flush else 0.0
+            w0 = fS[tf, k, 0] * (v0 if lv0 else 1.0)
+            w1 = fS[tf, k, 1] * (v1 if lv1 else 1.0)
+            w2 = fS[tf, k, 2] * (v2 if lv2 else 1.0)
+            w3 = fS[tf, k, 3] * (v3 if lv3 else 1.0)
+            w4 = fS[tf, k, 4] * (v4 if lv4 else 1.0)
+            w5 = fS[tf, k, 5] * (v5 if lv5 else 1.0)
+            w6 = fS[tf, k, 6] * (v6 if lv6 else 1.0)
+            w7 = fS[tf, k, 7] * (v7 if lv7 else 1.0)
+            fS[tf, k, 0] = w0 if a0 > 0.0 and w0 >= flush else 0.0
+            fS[tf, k, 1] = w1 if a1 > 0.0 and w1 >= flush else 0.0
+            fS[tf, k, 2] = w2 if a2 > 0.0 and w2 >= flush else 0.0
+            fS[tf, k, 3] = w3 if a3 > 0.0 and w3 >= flush else 0.0
+            fS[tf, k, 4] = w4 if a4 > 0.0 and w4 >= flush else 0.0
+            fS[tf, k, 5] = w5 if a5 > 0.0 and w5 >= flush else 0.0
+            fS[tf, k, 6] = w6 if a6 > 0.0 and w6 >= flush else 0.0
+            fS[tf, k, 7] = w7 if a7 > 0.0 and w7 >= flush else 0.0
             gam[k, 0] = g0 if g0 >= flush else 0.0
             gam[k, 1] = g1 if g1 >= flush else 0.0
             gam[k, 2] = g2 if g2 >= flush else 0.0
@@ -1837,7 +1894,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         # at a time (see _xi_steps)
         n_xa += 1
         if n_xa == _XI_STEPS or t == 0:
-            _xi_steps(xacc, xa, fS, t + n_xa - 1, n_xa)
+            _xi_steps(xacc, xa, fS, fm, t + n_xa - 1, n_xa)
             n_xa = 0
         if sink == _SINK_COUNTS:
             # cnt[b, sym, k] += gam[k, b], eight states at a time transposed in registers
@@ -2155,7 +2212,7 @@ def _diag_four_steps(sx, sxx, xS, t, gbuf):
 
 
 @njit(cache=True, inline="always", fastmath=_CONTRACT)
-def _xi_steps(xacc, xa, fS, hi, n):
+def _xi_steps(xacc, xa, fS, fm, hi, n):
     """``xacc[i, j, b] += xa[s, i, b] fS[hi - s + 1, j, b]`` for ``s = 0 .. n - 1`` in that
     order (backward steps ``hi, hi - 1, ...``), lanes written out. Tiles of 4 x 4 entries
     stay in registers over the ``n`` steps: 8 loads per 16 multiply-adds, where one step
@@ -2294,7 +2351,7 @@ def _xi_steps(xacc, xa, fS, hi, n):
             u33_6 = xacc[i + 3, j + 3, 6]
             u33_7 = xacc[i + 3, j + 3, 7]
             for s in range(n):
-                r = hi - s + 1
+                r = (hi - s + 1) & fm
                 a0_0 = xa[s, i, 0]
                 a0_1 = xa[s, i, 1]
                 a0_2 = xa[s, i, 2]
@@ -2630,14 +2687,14 @@ def _xi_steps(xacc, xa, fS, hi, n):
             u6 = xacc[i, j, 6]
             u7 = xacc[i, j, 7]
             for s in range(n):
-                u0 += xa[s, i, 0] * fS[hi - s + 1, j, 0]
-                u1 += xa[s, i, 1] * fS[hi - s + 1, j, 1]
-                u2 += xa[s, i, 2] * fS[hi - s + 1, j, 2]
-                u3 += xa[s, i, 3] * fS[hi - s + 1, j, 3]
-                u4 += xa[s, i, 4] * fS[hi - s + 1, j, 4]
-                u5 += xa[s, i, 5] * fS[hi - s + 1, j, 5]
-                u6 += xa[s, i, 6] * fS[hi - s + 1, j, 6]
-                u7 += xa[s, i, 7] * fS[hi - s + 1, j, 7]
+                u0 += xa[s, i, 0] * fS[(hi - s + 1) & fm, j, 0]
+                u1 += xa[s, i, 1] * fS[(hi - s + 1) & fm, j, 1]
+                u2 += xa[s, i, 2] * fS[(hi - s + 1) & fm, j, 2]
+                u3 += xa[s, i, 3] * fS[(hi - s + 1) & fm, j, 3]
+                u4 += xa[s, i, 4] * fS[(hi - s + 1) & fm, j, 4]
+                u5 += xa[s, i, 5] * fS[(hi - s + 1) & fm, j, 5]
+                u6 += xa[s, i, 6] * fS[(hi - s + 1) & fm, j, 6]
+                u7 += xa[s, i, 7] * fS[(hi - s + 1) & fm, j, 7]
             xacc[i, j, 0] = u0
             xacc[i, j, 1] = u1
             xacc[i, j, 2] = u2
@@ -3100,7 +3157,15 @@ def _fb_chunk_soa(pi, A, AT, guard, log_pi, log_A, src, ridx, fmode, etab, emax,
         if offsets[s + 1] - offsets[s] > tmax:
             tmax = offsets[s + 1] - offsets[s]
     need = L * tmax * K
-    fS = _lines_of(fbuf, need).reshape((tmax, K, L))
+    # a categorical table's frames are cheap to gather again: the backward pass does,
+    # so they take a ring of _FRAME_RING rows (which stays in cache) instead of (tmax,
+    # K, L) rows that leave L2 for long sequences (~9% of a K=16 E-step at T=5000);
+    # fm masks a row index into the ring (-1: all rows kept)
+    fm = -1
+    if fmode == _FRAMES_TABLE and tmax > _FRAME_RING:
+        fm = _FRAME_RING - 1
+    fS = _lines_of(fbuf, need if fm < 0 else _FRAME_RING * K * L).reshape(
+        (tmax if fm < 0 else _FRAME_RING, K, L))
     aS = _lines_of(abuf, need).reshape((tmax, K, L))
     xacc = _empty64(K * K * L).reshape((K, K, L))
     starts = np.zeros(L, dtype=np.int64)
@@ -3125,7 +3190,7 @@ def _fb_chunk_soa(pi, A, AT, guard, log_pi, log_A, src, ridx, fmode, etab, emax,
                 starts[b] = 0
                 lens[b] = 0
         _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etabF, emax, gmT, gpT, gconst, gslots,
-                       starts, lens, fS, aS, xacc, guard, lp, ok, sink, sym, X,
+                       starts, lens, fS, fm, aS, xacc, guard, lp, ok, sink, sym, X,
                        b_cnt, b_sw, b_sx, b_sxx, b_start, bufs[c], xS)
         for b in range(B):
             s = sb + b
