@@ -1048,49 +1048,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
                 xS[t, f, 7] = v7 if c7 else 0.0
         # ---- frames: log rows into lrow (K, L), maxima into mrow
         if fmode == _FRAMES_TABLE:
-            # ``etab`` is the exponentiated table transposed, (K, R): the lanes' rows are
-            # read as columns (loads), not stored one lane at a time (strided stores)
-            rsel[0] = ridx[min(starts[0] + t, last[0])]
-            rsel[1] = ridx[min(starts[1] + t, last[1])]
-            rsel[2] = ridx[min(starts[2] + t, last[2])]
-            rsel[3] = ridx[min(starts[3] + t, last[3])]
-            rsel[4] = ridx[min(starts[4] + t, last[4])]
-            rsel[5] = ridx[min(starts[5] + t, last[5])]
-            rsel[6] = ridx[min(starts[6] + t, last[6])]
-            rsel[7] = ridx[min(starts[7] + t, last[7])]
-            # eight states at a time: the lanes' rows of the table transposed in
-            # registers (see gather_transposed8; the lanes are one register), the rest
-            # with the lanes written out
-            k = 0 if etab.shape[0] > 0 else K
-            while k + 8 <= K:
-                gather_transposed8(etab, rsel, fS, tf, k)
-                k += 8
-            r0 = rsel[0]
-            r1 = rsel[1]
-            r2 = rsel[2]
-            r3 = rsel[3]
-            r4 = rsel[4]
-            r5 = rsel[5]
-            r6 = rsel[6]
-            r7 = rsel[7]
-            while k < K:
-                v0 = etab[r0, k]
-                v1 = etab[r1, k]
-                v2 = etab[r2, k]
-                v3 = etab[r3, k]
-                v4 = etab[r4, k]
-                v5 = etab[r5, k]
-                v6 = etab[r6, k]
-                v7 = etab[r7, k]
-                fS[tf, k, 0] = v0
-                fS[tf, k, 1] = v1
-                fS[tf, k, 2] = v2
-                fS[tf, k, 3] = v3
-                fS[tf, k, 4] = v4
-                fS[tf, k, 5] = v5
-                fS[tf, k, 6] = v6
-                fS[tf, k, 7] = v7
-                k += 1
+            _table_frames(etab, ridx, starts, last, rsel, t, fS, tf)
         else:
             if fmode == _FRAMES_DIAG:
                 # per group, the sum over features in registers (f ascending, as in
@@ -1702,44 +1660,7 @@ def _scaled_fb_soa(pi, A, AT, src, ridx, fmode, etab, emax, gmT, gpT, gconst, gs
         if fm >= 0:
             # frames kept in a ring of rows (see _fb_chunk_soa): gathered again, into
             # the row that w_t takes below
-            rsel[0] = ridx[min(starts[0] + t, last[0])]
-            rsel[1] = ridx[min(starts[1] + t, last[1])]
-            rsel[2] = ridx[min(starts[2] + t, last[2])]
-            rsel[3] = ridx[min(starts[3] + t, last[3])]
-            rsel[4] = ridx[min(starts[4] + t, last[4])]
-            rsel[5] = ridx[min(starts[5] + t, last[5])]
-            rsel[6] = ridx[min(starts[6] + t, last[6])]
-            rsel[7] = ridx[min(starts[7] + t, last[7])]
-            k = 0
-            while k + 8 <= K:
-                gather_transposed8(etab, rsel, fS, tf, k)
-                k += 8
-            r0 = rsel[0]
-            r1 = rsel[1]
-            r2 = rsel[2]
-            r3 = rsel[3]
-            r4 = rsel[4]
-            r5 = rsel[5]
-            r6 = rsel[6]
-            r7 = rsel[7]
-            while k < K:
-                v0 = etab[r0, k]
-                v1 = etab[r1, k]
-                v2 = etab[r2, k]
-                v3 = etab[r3, k]
-                v4 = etab[r4, k]
-                v5 = etab[r5, k]
-                v6 = etab[r6, k]
-                v7 = etab[r7, k]
-                fS[tf, k, 0] = v0
-                fS[tf, k, 1] = v1
-                fS[tf, k, 2] = v2
-                fS[tf, k, 3] = v3
-                fS[tf, k, 4] = v4
-                fS[tf, k, 5] = v5
-                fS[tf, k, 6] = v6
-                fS[tf, k, 7] = v7
-                k += 1
+            _table_frames(etab, ridx, starts, last, rsel, t, fS, tf)
         _dot4_soa(nb, aS, t, cc)
         # lanes live and the divisions as in the forward pass; alpha_t / g_t goes to the
         # expected-transition rows ``xa`` (times 0 for lanes not live: they add zero; a
@@ -3067,6 +2988,53 @@ def _vecmat_soa(src, t, M, out):
         out[j, 6] = o0_6
         out[j, 7] = o0_7
         j += 1
+
+
+@njit(cache=True, inline="always", fastmath=_CONTRACT)
+def _table_frames(etab, ridx, starts, last, rsel, t, fS, tf):
+    """Row ``tf`` of ``fS`` (K, _BATCH) = the lanes' rows of the table ``etab`` (R, K) at
+    step ``t``: a lane past its end takes its last row (``last``), whose values its benign
+    frames replace. Eight states at a time, the lanes' rows transposed in registers (see
+    gather_transposed8; the lanes are one register), the rest with the lanes written out."""
+    K = etab.shape[1]
+    rsel[0] = ridx[min(starts[0] + t, last[0])]
+    rsel[1] = ridx[min(starts[1] + t, last[1])]
+    rsel[2] = ridx[min(starts[2] + t, last[2])]
+    rsel[3] = ridx[min(starts[3] + t, last[3])]
+    rsel[4] = ridx[min(starts[4] + t, last[4])]
+    rsel[5] = ridx[min(starts[5] + t, last[5])]
+    rsel[6] = ridx[min(starts[6] + t, last[6])]
+    rsel[7] = ridx[min(starts[7] + t, last[7])]
+    k = 0
+    while k + 8 <= K:
+        gather_transposed8(etab, rsel, fS, tf, k)
+        k += 8
+    r0 = rsel[0]
+    r1 = rsel[1]
+    r2 = rsel[2]
+    r3 = rsel[3]
+    r4 = rsel[4]
+    r5 = rsel[5]
+    r6 = rsel[6]
+    r7 = rsel[7]
+    while k < K:
+        v0 = etab[r0, k]
+        v1 = etab[r1, k]
+        v2 = etab[r2, k]
+        v3 = etab[r3, k]
+        v4 = etab[r4, k]
+        v5 = etab[r5, k]
+        v6 = etab[r6, k]
+        v7 = etab[r7, k]
+        fS[tf, k, 0] = v0
+        fS[tf, k, 1] = v1
+        fS[tf, k, 2] = v2
+        fS[tf, k, 3] = v3
+        fS[tf, k, 4] = v4
+        fS[tf, k, 5] = v5
+        fS[tf, k, 6] = v6
+        fS[tf, k, 7] = v7
+        k += 1
 
 
 @njit(cache=True, inline="always", fastmath=_CONTRACT)
